@@ -1,0 +1,1 @@
+"""Parsers of plan documents (text, HTML, CSV/XLSX, PDF) into PlanDocument records."""

@@ -1,0 +1,1 @@
+"""One module per document form; each turns lines or rows into ActionRecord values."""

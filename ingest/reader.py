@@ -1,0 +1,57 @@
+"""Read a document's bytes into text: UTF-8 first, then the office encodings (cp1252, latin-1).
+
+Empty files, binary files and files too large to be a plan are refused with a precise message.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pcs_graph.errors import InputError
+
+MAX_TEXT_BYTES = 20 * 1024 * 1024
+
+
+def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputError(str(path), f"fichier illisible : {e.strerror}") from None
+    if size == 0:
+        raise InputError(str(path), "le fichier est vide", expected="un document de plan avec des actions")
+    if size > max_bytes:
+        raise InputError(str(path), f"fichier trop grand ({size / 1e6:.1f} Mo, maximum {max_bytes / 1e6:.0f} Mo)")
+    return path.read_bytes()
+
+
+def decode(data: bytes, source: str) -> str:
+    """Decode text bytes; refuse binary content, naming the first offending line."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    nul = data.find(b"\x00")
+    if nul >= 0:
+        raise InputError(source, "fichier binaire (octet nul), pas un texte", line=data.count(b"\n", 0, nul) + 1,
+                         expected="texte, HTML, CSV, XLSX ou PDF")
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError:
+        text = _decode_legacy(data)
+    controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\r\n\t\f")
+    if controls > max(10, len(text[:20000]) // 100):
+        raise InputError(source, "fichier binaire (caractères de contrôle), pas un texte",
+                         expected="texte, HTML, CSV, XLSX ou PDF")
+    if not text.strip():
+        raise InputError(source, "le fichier ne contient que des blancs")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _decode_legacy(data: bytes) -> str:
+    """cp1252 covers latin-1's printable range plus the office quotes and the euro sign."""
+    try:
+        return data.decode("cp1252")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def read_text(path: Path) -> str:
+    return decode(read_bytes(path), str(path))

@@ -1,0 +1,230 @@
+"""The `pcs` command: ingest plan documents, query, validate, export, search and serve the graph.
+
+Every command takes `--store DIR|URL` (default: $PCS_STORE or var/store). Errors a user can cause
+are printed as one plain sentence naming the file and line, with exit code 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import CORPUS_DIR, Settings
+from .errors import PcsError
+from .workspace import Workspace
+
+app = typer.Typer(help="pcs-graph : graphe de connaissances des Plans de cohésion sociale wallons.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+catalogue_app = typer.Typer(help="Nomenclature officielle (catalogue des types d'action).")
+app.add_typer(catalogue_app, name="catalogue")
+
+console = Console()
+err = Console(stderr=True)
+
+StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Dossier du store embarqué ou URL d'un endpoint SPARQL.")]
+UpdateUrlOpt = Annotated[Optional[str], typer.Option("--update-url", help="URL de mise à jour SPARQL (store distant).")]
+
+
+def settings_for(store: str | None, update_url: str | None = None) -> Settings:
+    return Settings.from_env().with_(store=store, update_url=update_url)
+
+
+def fail(error: Exception) -> None:
+    err.print(f"[bold red]Erreur[/] : {error}", highlight=False)
+    raise typer.Exit(2)
+
+
+def corpus_files(directory: Path = CORPUS_DIR) -> list[Path]:
+    """The bundled real documents: every supported file at the top of corpus/."""
+    from ingest.parse import SUPPORTED
+
+    return sorted(p for p in directory.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED)
+
+
+def expand(paths: list[Path]) -> list[Path]:
+    from ingest.parse import SUPPORTED
+
+    files: list[Path] = []
+    for p in paths:
+        if p.is_dir():
+            files.extend(sorted(f for f in p.rglob("*") if f.is_file() and f.suffix.lower() in SUPPORTED))
+        else:
+            files.append(p)
+    return files
+
+
+@app.command()
+def ingest(
+    paths: Annotated[Optional[list[Path]], typer.Argument(help="Documents ou dossiers (défaut : le corpus fourni).")] = None,
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    commune: Annotated[Optional[str], typer.Option(help="Commune du document (nom ou code NIS).")] = None,
+    programme: Annotated[Optional[str], typer.Option(help="Programmation : 2014-2019, 2020-2025 ou 2026-2031.")] = None,
+    index: Annotated[bool, typer.Option("--index/--no-index", help="Mettre à jour l'index de recherche.")] = True,
+) -> None:
+    """Lire des documents de plan et les verser dans le graphe (un graphe nommé par document)."""
+    files = expand(paths) if paths else corpus_files()
+    failures = 0
+    with Workspace(settings_for(store, update_url)) as ws:
+        try:
+            ws.ingestor.ensure_reference()
+        except PcsError as e:
+            fail(e)
+        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      console=err, transient=True) as progress:
+            task = progress.add_task("Ingestion", total=len(files))
+            for path in files:
+                progress.update(task, description=f"Ingestion de {path.name}")
+                try:
+                    result = ws.ingestor.ingest(path, commune=commune, programme=programme)
+                except PcsError as e:
+                    failures += 1
+                    err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
+                else:
+                    console.print(f"{result.status:>9}  {result.actions:>4} actions  {path}", highlight=False)
+                    for warning in result.warnings:
+                        err.print(f"[yellow]Avertissement[/] : {warning}", highlight=False)
+                progress.advance(task)
+        if index and failures < len(files):
+            _update_index(ws)
+    if failures:
+        raise typer.Exit(2)
+
+
+def _update_index(ws: Workspace) -> None:
+    """Keep the search index in step with the store (only new or changed actions are embedded)."""
+    try:
+        from .index import update_index
+    except ImportError:  # search not installed in this build
+        return
+    try:
+        report = update_index(ws)
+    except PcsError as e:
+        fail(e)
+    else:
+        err.print(f"Index : {report}", highlight=False)
+
+
+@app.command()
+def validate(store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:
+    """Valider le graphe avec les formes SHACL (ontology/shapes.ttl)."""
+    from rdflib import Graph
+
+    from .validation import validate_graph
+
+    with Workspace(settings_for(store, update_url)) as ws:
+        data = Graph()
+        data.parse(data=ws.store.dump("application/n-triples"), format="nt")
+    report = validate_graph(data)
+    if report.conforms:
+        console.print(f"[green]Le graphe est conforme[/] ({len(data)} triplets).")
+        return
+    console.print(report.to_text(), highlight=False)
+    raise typer.Exit(1)
+
+
+@app.command()
+def stats(store: StoreOpt = None, update_url: UpdateUrlOpt = None,
+          as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Actions par axe, par province, par commune et par type de partenaire."""
+    from . import stats as s
+
+    with Workspace(settings_for(store, update_url)) as ws:
+        sections = {
+            "axe": s.actions_per_axis(ws.store), "province": s.actions_per_province(ws.store),
+            "commune": s.actions_per_commune(ws.store), "type de partenaire": s.actions_per_partner_kind(ws.store),
+        }
+        totals = s.totals(ws.store)
+    if as_json:
+        print(json.dumps({"totals": totals, **{k: [c.__dict__ for c in v] for k, v in sections.items()}},
+                         ensure_ascii=False, indent=2))
+        return
+    console.print(f"{totals['actions']} actions dans {totals['communes']} communes, {totals['partners']} partenaires, "
+                  f"{totals['article20']} actions avec un partenaire article 20, {totals['unclassified']} non classées.")
+    for title, counts in sections.items():
+        table = Table(title=f"Actions par {title}")
+        table.add_column("code")
+        table.add_column(title)
+        table.add_column("actions", justify="right")
+        table.add_column("part", justify="right")
+        for c in counts:
+            table.add_row(c.key, c.label, str(c.actions), f"{c.share:.0%}")
+        console.print(table)
+    console.print("Pour comparaison, 2009-2013 (1 712 actions, 4 axes) : " + ", ".join(
+        f"{k} {v:.0%}" for k, v in s.SHARES_2009_2013.items()), highlight=False)
+
+
+@app.command()
+def sparql(
+    query: Annotated[str, typer.Argument(help="Requête SPARQL (ou @fichier.rq).")],
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="json, csv, tsv, xml ou table.")] = "table",
+) -> None:
+    """Exécuter une requête SPARQL (lecture seule) sur le graphe."""
+    if query.startswith("@"):
+        query = Path(query[1:]).read_text(encoding="utf-8")
+    media = {"json": "application/sparql-results+json", "csv": "text/csv", "tsv": "text/tab-separated-values",
+             "xml": "application/sparql-results+xml"}
+    with Workspace(settings_for(store, update_url), read_only=False) as ws:
+        try:
+            if format == "table":
+                rows = ws.store.select(query)
+            elif format in media:
+                result = ws.store.raw_query(query, media[format])
+                sys.stdout.write(result.body.decode("utf-8"))
+                if not result.body.endswith(b"\n"):
+                    sys.stdout.write("\n")
+                return
+            else:
+                fail(PcsError(f"format inconnu {format!r} (json, csv, tsv, xml ou table)"))
+        except PcsError as e:
+            fail(e)
+    table = Table(*(rows[0].keys() if rows else ["(aucun résultat)"]))
+    for row in rows:
+        table.add_row(*(v or "" for v in row.values()))
+    console.print(table)
+
+
+@app.command()
+def export(
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, nq, trig ou jsonld.")] = "ttl",
+    output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+) -> None:
+    """Exporter tout le graphe (Turtle, N-Triples, N-Quads avec les graphes nommés, JSON-LD)."""
+    media = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
+             "trig": "application/trig", "jsonld": "application/ld+json"}
+    if format not in media:
+        fail(PcsError(f"format inconnu {format!r} ({', '.join(media)})"))
+    with Workspace(settings_for(store, update_url)) as ws:
+        data = ws.store.dump(media[format])
+    if output:
+        output.write_bytes(data)
+        err.print(f"{len(data)} octets écrits dans {output}")
+    else:
+        sys.stdout.buffer.write(data)
+
+
+@catalogue_app.command("load")
+def catalogue_load(file: Path, store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:
+    """Fusionner un catalogue officiel (CSV code,label) avec la nomenclature apprise."""
+    with Workspace(settings_for(store, update_url)) as ws:
+        try:
+            ws.ingestor.ensure_reference()
+            added, merged = ws.ingestor.load_catalogue(file)
+        except PcsError as e:
+            fail(e)
+    console.print(f"{added} types d'action ajoutés, {merged} fusionnés avec des codes déjà appris.")
+
+
+def main() -> None:  # pragma: no cover
+    app()

@@ -1,0 +1,170 @@
+"""The quad store behind pcs-graph: one protocol, an embedded on-disk backend (pyoxigraph) by default.
+
+Every write is one SPARQL 1.1 Update request, applied atomically by the backend: a document's
+graph is replaced whole or not at all, and a process killed mid-write leaves the store as before.
+Queries see the union of all named graphs as their default graph.
+
+    store = open_store(Settings(store="var/store"))
+    store.select("SELECT ?c WHERE { ?c a pcs:Commune } LIMIT 1")
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Protocol
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from .config import Settings
+from .errors import QueryError, StoreError
+from .vocab import PREFIXES
+
+Row = dict[str, str | None]
+
+RESULT_FORMATS = {
+    "application/sparql-results+json": ox.QueryResultsFormat.JSON,
+    "application/sparql-results+xml": ox.QueryResultsFormat.XML,
+    "text/csv": ox.QueryResultsFormat.CSV,
+    "text/tab-separated-values": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+    "application/trig": ox.RdfFormat.TRIG,
+}
+
+
+@dataclass(frozen=True)
+class RawResult:
+    """A query answer serialised for HTTP: bytes and their media type."""
+
+    body: bytes
+    media_type: str
+
+
+class Store(Protocol):
+    """What the rest of pcs-graph needs from a store. Implemented by EmbeddedStore and RemoteStore."""
+
+    def select(self, query: str) -> list[Row]: ...
+
+    def ask(self, query: str) -> bool: ...
+
+    def construct(self, query: str) -> Graph: ...
+
+    def raw_query(self, query: str, accept: str) -> RawResult: ...
+
+    def update(self, update: str) -> None: ...
+
+    def dump(self, media_type: str) -> bytes: ...
+
+    def close(self) -> None: ...
+
+
+def with_prefixes(query: str) -> str:
+    """Prepend the project's PREFIX lines the query does not declare itself."""
+    lowered = query.lower()
+    lines = [f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items() if f"prefix {p}:" not in lowered]
+    return "".join(lines) + query
+
+
+def term_value(term: object) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value  # type: ignore[attr-defined]
+
+
+class EmbeddedStore:
+    """pyoxigraph on disk (RocksDB). One writer process at a time holds the directory."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        try:
+            if read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as e:
+            raise StoreError(
+                f"impossible d'ouvrir le store {self.path} : {e}. "
+                "Un autre processus (pcs serve ?) l'utilise peut-être : arrêtez-le ou passez par son API."
+            ) from None
+
+    def _query(self, query: str) -> object:
+        try:
+            return self._store.query(with_prefixes(query), use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"requête SPARQL invalide : {e}") from None
+        except OSError as e:
+            raise StoreError(str(e)) from None
+
+    def select(self, query: str) -> list[Row]:
+        solutions = self._query(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("une requête SELECT était attendue")
+        names = [v.value for v in solutions.variables]
+        return [{n: term_value(s[n]) for n in names} for s in solutions]
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("une requête ASK était attendue")
+        return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("une requête CONSTRUCT ou DESCRIBE était attendue")
+        g = Graph()
+        g.parse(data=result.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return g
+
+    def raw_query(self, query: str, accept: str) -> RawResult:
+        result = self._query(query)
+        if isinstance(result, ox.QueryTriples):
+            media = accept if accept in GRAPH_FORMATS and accept != "application/n-quads" else "text/turtle"
+            return RawResult(result.serialize(format=GRAPH_FORMATS[media]), media)
+        media = accept if accept in RESULT_FORMATS else "application/sparql-results+json"
+        return RawResult(result.serialize(format=RESULT_FORMATS[media]), media)  # type: ignore[union-attr]
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(with_prefixes(update))
+        except SyntaxError as e:
+            raise QueryError(f"mise à jour SPARQL invalide : {e}") from None
+        except OSError as e:
+            raise StoreError(str(e)) from None
+
+    def dump(self, media_type: str) -> bytes:
+        fmt = GRAPH_FORMATS.get(media_type)
+        if fmt is None:
+            raise StoreError(f"format d'export inconnu : {media_type}")
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            return self._store.dump(format=fmt)
+        # triple formats: the union of all graphs (the ontology included)
+        quads = self._store.quads_for_pattern(None, None, None, None)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        return ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIXES)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        self._store.flush()
+        del self._store
+
+
+def open_store(settings: Settings, read_only: bool = False) -> Store:
+    """The store named by the settings: a folder (embedded) or a SPARQL endpoint URL (remote)."""
+    if settings.is_remote:
+        from .remote import RemoteStore  # imported lazily: httpx only needed for remote stores
+
+        return RemoteStore(settings.store, update_url=settings.update_url)
+    return EmbeddedStore(settings.store, read_only=read_only)

@@ -1,0 +1,38 @@
+"""Shared fixtures: real on-disk stores built from the real bundled documents."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pcs_graph.config import CORPUS_DIR, Settings
+from pcs_graph.workspace import Workspace
+
+MONS = CORPUS_DIR / "mons_pcs_2020-2025.txt"
+HASTIERE = CORPUS_DIR / "hastiere_pcs_2020-2025.txt"
+EXAMPLES = CORPUS_DIR / "pcs_action_examples.csv"
+
+
+@pytest.fixture
+def workspace(tmp_path: Path):
+    """An empty embedded store in a temporary folder, with the reference data loaded."""
+    with Workspace(Settings(store=str(tmp_path / "store"), index_dir=str(tmp_path / "index"))) as ws:
+        ws.ingestor.ensure_reference()
+        yield ws
+
+
+@pytest.fixture(scope="session")
+def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store holding the whole bundled corpus (built once per test session, then closed)."""
+    root = tmp_path_factory.mktemp("corpus")
+    settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
+    with Workspace(settings) as ws:
+        ws.ingestor.ensure_reference()
+        for path in (MONS, HASTIERE, EXAMPLES):
+            ws.ingestor.ingest(path)
+    return settings
+
+
+def count_triples(ws: Workspace) -> int:
+    return int(ws.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] or 0)
