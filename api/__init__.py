@@ -1,0 +1,1 @@
+"""The HTTP service: JSON API, SPARQL endpoint, linked-data URIs and French pages."""
