@@ -23,6 +23,11 @@ class Line:
     bullet: bool = False  # an <li> of HTML (text bullets are recognised by the parsers)
 
 
+def where(source: str, line: Line) -> str:
+    """The source to name in an error about `line`: a PDF's line numbers restart on each page."""
+    return source if line.page is None else f"{source} (page {line.page})"
+
+
 def text_lines(text: str, page: int | None = None) -> list[Line]:
     return [Line(i, raw.rstrip(), page) for i, raw in enumerate(text.split("\n"), start=1)]
 

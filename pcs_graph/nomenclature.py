@@ -14,10 +14,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .errors import InputError, InvalidCodeError
+from .text import fold
 
 CODE_SHAPE = "axe.thème.action, par ex. 5.5.01 (axe 1 à 7, action sur deux chiffres)"
 _ACTION_CODE = re.compile(r"^(\d+)\.(\d+)\.(\d+)$")
 _THEME_CODE = re.compile(r"^(\d+)\.(\d+)$")
+_HEADERS = {"code": "code", "label": "label", "libelle": "label", "intitule": "label"}
 
 
 @dataclass(frozen=True)
@@ -40,8 +42,8 @@ def parse_code(text: str) -> Code:
     m = _ACTION_CODE.match(text)
     if not m:
         if _THEME_CODE.match(text):
-            raise InvalidCodeError(text, f"c'est un code de thème, pas d'action ({CODE_SHAPE})")
-        raise InvalidCodeError(text, f"forme attendue : {CODE_SHAPE}")
+            raise InvalidCodeError(text, "c'est un code de thème (x.y), pas un code d'action (x.y.zz)")
+        raise InvalidCodeError(text, "ce n'est pas un code de la forme x.y.zz")
     axis, theme, action = (int(g) for g in m.groups())
     if not 1 <= axis <= 7:
         raise InvalidCodeError(text, f"l'axe {axis} n'existe pas (les axes vont de 1 à 7)")
@@ -69,29 +71,52 @@ def read_catalogue(path: Path) -> list[CatalogueEntry]:
 
     text = read_text(path)
     reader = csv.DictReader(io.StringIO(text), delimiter=_sniff_delimiter(text))
-    fields = {(f or "").strip().lower(): f for f in reader.fieldnames or []}
-    if "code" not in fields or "label" not in fields:
-        raise InputError(str(path), "colonnes manquantes", line=1, expected="en-tête « code,label »")
-    entries = []
+    fields: dict[str, str] = {}
+    for f in reader.fieldnames or []:
+        name = _HEADERS.get(fold(f or "").strip())
+        if name and name not in fields:
+            fields[name] = f
+    missing = [name for name in ("code", "label") if name not in fields]
+    if missing:
+        raise InputError(str(path), f"colonne(s) manquante(s) : {', '.join(missing)}", line=1,
+                         expected="un en-tête « code,label » (lu : " + ",".join(reader.fieldnames or []) + ")")
+    entries: list[CatalogueEntry] = []
+    seen: dict[str, int] = {}
     for row in reader:
         line = reader.line_num
-        code = (row[fields["code"]] or "").strip()
-        label = (row[fields["label"]] or "").strip()
+        if None in row:  # csv.DictReader files extra cells under the key None
+            raise InputError(str(path), f"{len(fields) + len(row[None])} colonnes pour {len(fields)} en-têtes",
+                             line=line, expected="deux colonnes : code,label")
+        code = " ".join((row[fields["code"]] or "").split())
+        label = " ".join((row[fields["label"]] or "").split())
         if not code and not label:
             continue
         if not label:
             raise InputError(str(path), f"libellé vide pour le code {code!r}", line=line)
-        if not _THEME_CODE.match(code):
-            try:
-                code = str(parse_code(code))
-            except InvalidCodeError as e:
-                raise InputError(str(path), str(e), line=line, expected=CODE_SHAPE) from None
-        elif not 1 <= int(code.split(".")[0]) <= 7:
-            raise InputError(str(path), f"thème {code!r} hors des axes 1 à 7", line=line)
+        code = _catalogue_code(code, str(path), line)
+        if code in seen:
+            raise InputError(str(path), f"code {code} déjà donné ligne {seen[code]}", line=line,
+                             expected="un code par ligne, chacun une seule fois")
+        seen[code] = line
         entries.append(CatalogueEntry(code, label, line))
     if not entries:
         raise InputError(str(path), "le catalogue ne contient aucune ligne", line=1)
     return entries
+
+
+def _catalogue_code(code: str, source: str, line: int) -> str:
+    """An action-type code normalised (`5.5.1` refused, `5.05.01` → `5.5.01`), or a theme code `x.y`."""
+    m = _THEME_CODE.match(code)
+    if m is None:
+        try:
+            return str(parse_code(code))
+        except InvalidCodeError as e:
+            raise InputError(source, str(e), line=line, expected=CODE_SHAPE) from None
+    axis, theme = int(m.group(1)), int(m.group(2))
+    if not 1 <= axis <= 7 or not 1 <= theme <= 99:
+        raise InputError(source, f"thème {code!r} invalide : axe de 1 à 7, thème de 1 à 99", line=line,
+                         expected="un code de thème x.y, par ex. 5.5")
+    return f"{axis}.{theme}"
 
 
 def _sniff_delimiter(text: str) -> str:

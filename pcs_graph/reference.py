@@ -128,10 +128,14 @@ class CommuneDirectory:
 
     def __init__(self, communes: list[Commune]) -> None:
         self.communes = communes
-        self._by_nis: dict[str, Commune] = {}
+        # 2019 codes first, then the older and newer codes where they do not clash. A 2025 code shared
+        # by a merger (Bastogne + Bertogne → 82039 "Bastogne") goes to the first commune in the list,
+        # the absorbing one, which gives the merged commune its name.
+        self._by_nis: dict[str, Commune] = {c.nis: c for c in communes}
         for c in communes:
-            for code in (c.nis_2025, c.nis_pre2019, c.nis):  # the 2019 code wins on conflicts
-                self._by_nis[code] = c
+            self._by_nis.setdefault(c.nis_pre2019, c)
+        for c in communes:
+            self._by_nis.setdefault(c.nis_2025, c)
         self._by_key: dict[str, Commune] = {}
         for c in communes:
             for n in (*c.names_other, c.name):
@@ -167,22 +171,22 @@ class CommuneDirectory:
     def mentioned_in(self, text: str, file_name: str = "") -> Commune | None:
         """The commune a document is about: the one its text names most, contextual mentions first.
 
-        Names are matched case-sensitively (ignoring accents) so that words such as "ans" or "manage"
-        in running French text are not taken for the communes Ans or Manage.
+        Bare names are matched as written or in capitals (ignoring accents), so that words such as
+        "ans" or "manage" in running French text are not taken for the communes Ans or Manage;
+        after "Ville de", "Commune de", "CPAS de"... any case is accepted ("COMMUNE DE HASTIERE").
         """
         folded = fold(text).replace("’", "'")
         original = _deaccent_keep_case(text)
         scores: Counter[str] = Counter()
         for commune, name in self._patterns:
-            plain = _deaccent_keep_case(name)
-            pattern = re.compile(rf"(?<![\w-]){re.escape(plain)}(?![\w-])")
-            hits = pattern.findall(original)
-            if not hits:
-                continue
-            context = re.compile(
-                rf"(ville de|commune de|a|pour|cpas de|pcs de) {re.escape(fold(name))}(?![\w-])"
-            )
-            scores[commune.nis] += len(hits) + 3 * len(context.findall(folded))
+            plain, key = _deaccent_keep_case(name), re.escape(fold(name))
+            forms = {plain, plain.upper()} if len(plain) > 3 else {plain}
+            bare = re.compile("|".join(rf"(?<![\w-]){re.escape(f)}(?![\w-])" for f in sorted(forms)))
+            hits = len(bare.findall(original))
+            strong = len(re.findall(rf"\b(?:ville|commune|cpas|pcs) (?:de |d'){key}(?![\w-])", folded))
+            weak = len(re.findall(rf"\b(?:a|pour) {key}(?![\w-])", folded)) if hits else 0
+            if hits or strong:
+                scores[commune.nis] += hits + 3 * (strong + weak)
         stem = fold(Path(file_name).stem)
         for commune in self.communes:
             if re.search(rf"(^|[^a-z]){re.escape(_key(commune.name).replace(' ', '-'))}([^a-z]|$)", stem):

@@ -16,7 +16,7 @@ from pcs_graph.nomenclature import CODE_SHAPE, parse_code
 from pcs_graph.records import ActionRecord, SourceSpan
 from pcs_graph.text import normalize_space
 
-from ..lines import Line
+from ..lines import Line, where
 from .partners import split_article20
 
 NAME = "coded-list"
@@ -50,10 +50,10 @@ def parse(lines: list[Line], source: str) -> list[ActionRecord]:
         try:
             code = parse_code(code_text)
         except InvalidCodeError as e:
-            raise InputError(source, str(e), line=line.number, expected=CODE_SHAPE) from None
+            raise InputError(where(source, line), str(e), line=line.number, expected=CODE_SHAPE) from None
         label, partner = split_article20(normalize_space(m.group("label")))
         if not label:
-            raise InputError(source, "action sans libellé", line=line.number, expected="NN x.y.zz libellé")
+            raise InputError(where(source, line), "action sans libellé", line=line.number, expected="NN x.y.zz libellé")
         actions.append(ActionRecord(
             label=label,
             span=SourceSpan(source, line=line.number, page=line.page, text=line.text.strip()),
