@@ -1,0 +1,103 @@
+"""A real SPARQL server for the tests: `oxigraph serve` (pip package `oxigraph`) on a free loopback port.
+
+    with OxigraphServer(tmp_path / "oxi") as server:
+        RemoteStore(server.query_url)
+
+The `oxigraph_server` session fixture starts one for the whole run; `remote_settings` empties it
+before each test and gives Settings pointing at it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import httpx
+import pytest
+
+from pcs_graph.config import Settings
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def oxigraph_binary() -> str | None:
+    beside_python = Path(sys.executable).with_name("oxigraph")
+    return str(beside_python) if beside_python.exists() else shutil.which("oxigraph")
+
+
+def wait_until_answers(url: str, process: subprocess.Popen[bytes], timeout_s: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"le serveur s'est arrêté au démarrage (code {process.returncode})")
+        try:
+            if httpx.get(url, timeout=1.0).status_code < 500:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} ne répond pas après {timeout_s} s")
+
+
+class OxigraphServer:
+    """`oxigraph serve --location DIR --bind 127.0.0.1:PORT --union-default-graph`, killed on exit."""
+
+    def __init__(self, location: Path) -> None:
+        binary = oxigraph_binary()
+        if binary is None:
+            raise RuntimeError("binaire oxigraph absent : pip install oxigraph")
+        self.location = location
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.query_url = f"{self.base_url}/query"
+        self.update_url = f"{self.base_url}/update"
+        self._command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
+                         "--union-default-graph"]
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "OxigraphServer":
+        self.location.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen(self._command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        wait_until_answers(f"{self.query_url}?query=ASK%7B%7D", self.process)
+        return self
+
+    def clear(self) -> None:
+        httpx.post(self.update_url, data={"update": "DROP ALL"}, timeout=60).raise_for_status()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> "OxigraphServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="session")
+def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
+    if oxigraph_binary() is None:
+        pytest.skip("binaire oxigraph absent (pip install oxigraph)")
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "data") as server:
+        yield server
+
+
+@pytest.fixture
+def remote_settings(oxigraph_server: OxigraphServer, tmp_path: Path) -> Settings:
+    """Settings of an empty remote store (the session's oxigraph server, emptied) with its own index dir."""
+    oxigraph_server.clear()
+    return Settings(store=oxigraph_server.query_url, index_dir=str(tmp_path / "index"))
