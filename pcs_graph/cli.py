@@ -226,5 +226,10 @@ def catalogue_load(file: Path, store: StoreOpt = None, update_url: UpdateUrlOpt 
     console.print(f"{added} types d'action ajoutés, {merged} fusionnés avec des codes déjà appris.")
 
 
-def main() -> None:  # pragma: no cover
-    app()
+def main() -> None:
+    """The `pcs` script: the app, with any project error escaping a command told in one sentence."""
+    try:
+        app()
+    except PcsError as e:
+        err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
+        sys.exit(2)
