@@ -16,6 +16,8 @@ from fastapi import FastAPI
 from pcs_graph import __version__
 from pcs_graph.config import Settings
 
+from .http import install
+from .limits import EndpointLimits
 from .services import Services
 
 
@@ -35,6 +37,7 @@ def create_app(settings: Settings) -> FastAPI:
         description="Graphe de connaissances et recherche sémantique des Plans de cohésion sociale wallons.",
         lifespan=lifespan,
     )
+    install(app, EndpointLimits.from_settings(settings))
     for name in ("json_api", "sparql", "linked_data", "pages"):
         module = __import__(f"api.{name}", fromlist=["router"])
         app.include_router(module.router)

@@ -1,0 +1,162 @@
+"""What every route shares: CORS, the request body limit, and errors as JSON `{"error", "detail"}`.
+
+    install(app, limits)   # called once by create_app
+
+A user's mistake is a 4xx with a precise message, never a 5xx: project exceptions (PcsError
+subclasses) are mapped to their status below, FastAPI's validation errors become 422.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.middleware.cors import CORSMiddleware
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from pcs_graph.errors import InputError, InvalidCodeError, PcsError, QueryError, StoreError, UnknownCommuneError
+
+from .limits import EndpointLimits
+from .services import SearchUnavailable
+from .sparql_guard import ServiceRefused, UpdateRefused
+from .sparql_pool import EndpointBusy, QueryTimeout
+from .sparql_results import ResultTooLarge
+
+log = logging.getLogger("pcs.api")
+
+
+class ResourceNotFound(PcsError):
+    """A URI, code or identifier that names nothing in the graph."""
+
+
+class NotAcceptable(PcsError):
+    """The client accepts none of the formats a route can produce."""
+
+
+class UnsupportedMediaType(PcsError):
+    """A POST body of a content type the route does not read."""
+
+
+class BadRequest(PcsError):
+    """A request that breaks the protocol (missing or repeated parameter, ...)."""
+
+
+# most specific first
+STATUS: list[tuple[type[Exception], int, str]] = [
+    (ResourceNotFound, 404, "not_found"),
+    (UnknownCommuneError, 404, "unknown_commune"),
+    (NotAcceptable, 406, "not_acceptable"),
+    (UnsupportedMediaType, 415, "unsupported_media_type"),
+    (UpdateRefused, 403, "read_only"),
+    (ServiceRefused, 403, "service_refused"),
+    (ResultTooLarge, 400, "result_too_large"),
+    (QueryTimeout, 504, "query_timeout"),
+    (EndpointBusy, 503, "busy"),
+    (SearchUnavailable, 503, "search_unavailable"),
+    (QueryError, 400, "bad_query"),
+    (InvalidCodeError, 422, "invalid_code"),
+    (InputError, 422, "invalid_input"),
+    (BadRequest, 400, "bad_request"),
+    (StoreError, 503, "store_unavailable"),
+    (PcsError, 400, "bad_request"),
+]
+
+HTTP_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+               406: "not_acceptable", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_parameter"}
+
+
+def error_response(status: int, error: str, detail: object, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": error, "detail": detail}, status_code=status, headers=headers)
+
+
+def status_of(exc: Exception) -> tuple[int, str]:
+    for cls, status, code in STATUS:
+        if isinstance(exc, cls):
+            return status, code
+    return 500, "internal_error"
+
+
+async def project_error(request: Request, exc: Exception) -> JSONResponse:
+    status, code = status_of(exc)
+    headers = {"Retry-After": "5"} if status == 503 else None
+    return error_response(status, code, str(exc), headers)
+
+
+async def http_error(request: Request, exc: StarletteHTTPException) -> JSONResponse:
+    return error_response(exc.status_code, HTTP_ERRORS.get(exc.status_code, "http_error"), exc.detail,
+                          getattr(exc, "headers", None))
+
+
+async def validation_error(request: Request, exc: RequestValidationError) -> JSONResponse:
+    problems = [{"where": ".".join(str(p) for p in e.get("loc", ())), "message": e.get("msg", "")}
+                for e in exc.errors()]
+    text = "; ".join(f"{p['where']}: {p['message']}" for p in problems)
+    return error_response(422, "invalid_parameter", f"paramètre invalide — {text}")
+
+
+async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return error_response(500, "internal_error", "erreur interne du serveur (consignée dans le journal)")
+
+
+class BodyLimit:
+    """Refuse request bodies larger than `max_bytes` with 413, by Content-Length or while streaming."""
+
+    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+        self.app = app
+        self.max_bytes = max_bytes
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        length = dict(scope.get("headers") or []).get(b"content-length")
+        if length is not None and length.isdigit() and int(length) > self.max_bytes:
+            await self._refuse(scope, receive, send)
+            return
+        seen = 0
+        started = False
+
+        async def limited_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > self.max_bytes:
+                    raise _TooLarge(413, f"corps de requête trop grand : au plus {self.max_bytes} octets")
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _TooLarge:
+            if not started:
+                await self._refuse(scope, receive, send)
+
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
+        response = error_response(413, "body_too_large",
+                                  f"corps de requête trop grand : au plus {self.max_bytes} octets")
+        await response(scope, receive, send)
+
+
+class _TooLarge(StarletteHTTPException):
+    """Raised while a body streams in: FastAPI re-raises HTTPExceptions, so the handler answers 413."""
+
+
+def install(app: FastAPI, limits: EndpointLimits) -> None:
+    app.add_exception_handler(PcsError, project_error)
+    app.add_exception_handler(SearchUnavailable, project_error)
+    app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
+    app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, unexpected_error)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
+                       allow_headers=["*"], expose_headers=["Content-Type", "Content-Disposition"], max_age=86400)

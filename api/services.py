@@ -1,0 +1,96 @@
+"""What the routes work with, opened once per process in the app's lifespan and closed with it.
+
+    services = Services.open(settings)
+    rows = await services.run(services.store.select, "SELECT ...")   # blocking work off the event loop
+    results = await services.run(services.search.search, "personnes isolées", SearchFilters(), 10, 0)
+    services.close()
+
+Routes reach it through `request.app.state.services` (the `get_services` dependency). The API only
+reads: nothing here writes to the store.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Any, Callable, TypeVar
+
+import anyio
+from fastapi import Request
+
+from pcs_graph.config import Settings
+from pcs_graph.store import Store
+from pcs_graph.vocab import PREFIXES
+from pcs_graph.workspace import Workspace
+
+from .limits import EndpointLimits
+from .sparql_pool import QueryRunner, open_runner
+
+T = TypeVar("T")
+log = logging.getLogger("pcs.api")
+
+
+class SearchUnavailable(Exception):
+    """The search engine could not be opened (module missing or index unavailable)."""
+
+
+@dataclass
+class Services:
+    settings: Settings
+    workspace: Workspace
+    limits: EndpointLimits
+    sparql: QueryRunner
+    limiter: anyio.CapacityLimiter
+    _search: Any = None
+    search_error: str | None = None
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Services":
+        limits = EndpointLimits.from_settings(settings)
+        workspace = Workspace(settings)
+        store = workspace.store
+        if not settings.is_remote:
+            store.flush()  # type: ignore[attr-defined]  # the query workers read what is on disk
+        runner = open_runner(settings.store, settings.is_remote, store, settings.base_uri, PREFIXES,
+                             limits.sparql_workers)
+        services = cls(settings, workspace, limits, runner, anyio.CapacityLimiter(limits.api_threads))
+        services._open_search()
+        return services
+
+    def _open_search(self) -> None:
+        try:
+            from pcs_graph.search import SearchEngine
+        except ImportError as e:
+            self.search_error = f"moteur de recherche non installé ({e})"
+            return
+        try:
+            self._search = SearchEngine.open(self.workspace)
+        except Exception as e:  # noqa: BLE001 - the rest of the API works without search
+            log.warning("search engine unavailable: %s", e)
+            self.search_error = f"moteur de recherche indisponible : {e}"
+
+    @property
+    def store(self) -> Store:
+        return self.workspace.store
+
+    @property
+    def search(self) -> Any:
+        """The SearchEngine; raises SearchUnavailable (a 503 for the API) when it could not be opened."""
+        if self._search is None:
+            raise SearchUnavailable(self.search_error or "moteur de recherche indisponible")
+        return self._search
+
+    async def run(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run blocking work (store queries, embeddings) in the bounded thread pool."""
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+    def close(self) -> None:
+        close = getattr(self._search, "close", None)
+        if callable(close):
+            close()
+        self.sparql.close()
+        self.workspace.close()
+
+
+def get_services(request: Request) -> Services:
+    return request.app.state.services
