@@ -10,9 +10,9 @@ from html.parser import HTMLParser
 
 from pcs_graph.text import normalize_space
 
-_BLOCKS = {"p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
+_BLOCKS = {"title", "p", "div", "li", "tr", "br", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "table",
            "section", "article", "header", "footer", "td", "th", "dd", "dt", "blockquote", "pre"}
-_SKIP = {"script", "style", "noscript", "template", "head"}
+_SKIP = {"script", "style", "noscript", "template", "iframe", "object", "svg", "textarea"}  # never plan text
 
 
 @dataclass(frozen=True)

@@ -14,13 +14,14 @@ from pathlib import Path
 
 from pcs_graph.config import DEFAULT_PROGRAMME, PROGRAMMES
 from pcs_graph.errors import InputError, UnknownCommuneError
-from pcs_graph.records import PlanDocument
+from pcs_graph.records import ActionRecord, PlanDocument
 from pcs_graph.reference import CommuneDirectory
 
 from .lines import Line, html_lines, looks_like_html, text_lines
 from .parsers import bullet_list, coded_list, pdf, table
-from .reader import decode, read_bytes
+from .reader import MAX_BINARY_BYTES, MAX_TEXT_BYTES, decode, read_bytes
 
+MAX_ACTIONS = 5000  # the largest plans count a few hundred actions: more is not a plan document
 SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf")
 
 
@@ -34,7 +35,7 @@ def parse_document(
     source = str(path)
     if programme is not None and programme not in PROGRAMMES:
         raise InputError(source, f"programme inconnu {programme!r}", expected=" ou ".join(PROGRAMMES))
-    data = read_bytes(path)
+    data = read_bytes(path, MAX_BINARY_BYTES if path.suffix.lower() in (".pdf", ".xlsx") else MAX_TEXT_BYTES)
     digest = hashlib.sha256(data).hexdigest()
     suffix = path.suffix.lower()
     given = _resolve(communes, commune, source) if commune else None
@@ -44,6 +45,7 @@ def parse_document(
             raise InputError(source, "ce n'est pas un classeur XLSX (signature ZIP absente)", line=1)
         text = None if suffix == ".xlsx" else decode(data, source)
         actions, warnings = table.parse(path, text, source)
+        _check_count(actions, source)
         resolved = []
         for a in actions:
             row_commune = given or (_resolve(communes, a.commune, source, a.span.line) if a.commune else None)
@@ -71,6 +73,7 @@ def parse_document(
         parser_name, actions = coded_list.NAME, coded_list.parse(lines, source)
     else:
         parser_name, actions = bullet_list.NAME, bullet_list.parse(lines, source)
+    _check_count(actions, source)
 
     nis = given or _commune_from_text(communes, full_text, path, source)
     found_programme = programme or _programme_from_text(full_text)
@@ -80,6 +83,12 @@ def parse_document(
         nis=nis, programme=found_programme or DEFAULT_PROGRAMME,
         project_leader=bullet_list.project_leader(full_text), actions=actions, warnings=warnings,
     )
+
+
+def _check_count(actions: list[ActionRecord], source: str) -> None:
+    if len(actions) > MAX_ACTIONS:
+        raise InputError(source, f"plus de {MAX_ACTIONS} actions ({len(actions)}) : ce n'est pas un plan",
+                         line=actions[MAX_ACTIONS].span.line, expected=f"au plus {MAX_ACTIONS} actions par document")
 
 
 def _resolve(communes: CommuneDirectory, given: str, source: str, line: int | None = None) -> str:

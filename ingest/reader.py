@@ -9,7 +9,8 @@ from pathlib import Path
 
 from pcs_graph.errors import InputError
 
-MAX_TEXT_BYTES = 20 * 1024 * 1024
+MAX_TEXT_BYTES = 10 * 1024 * 1024  # a plan's text is a few hundred kB: the biggest real one is ~50 kB
+MAX_BINARY_BYTES = 50 * 1024 * 1024  # PDF and XLSX carry images and styles
 
 
 def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
@@ -20,7 +21,8 @@ def read_bytes(path: Path, max_bytes: int = MAX_TEXT_BYTES) -> bytes:
     if size == 0:
         raise InputError(str(path), "le fichier est vide", expected="un document de plan avec des actions")
     if size > max_bytes:
-        raise InputError(str(path), f"fichier trop grand ({size / 1e6:.1f} Mo, maximum {max_bytes / 1e6:.0f} Mo)")
+        raise InputError(str(path), f"fichier trop grand ({size / 1e6:.1f} Mo, maximum {max_bytes / 1e6:.0f} Mo)",
+                         expected="un document de plan (quelques centaines de Ko)")
     return path.read_bytes()
 
 

@@ -179,6 +179,8 @@ class CommuneDirectory:
         original = _deaccent_keep_case(text)
         scores: Counter[str] = Counter()
         for commune, name in self._patterns:
+            if fold(name) not in folded:  # a fast substring test first: most names are absent
+                continue
             plain, key = _deaccent_keep_case(name), re.escape(fold(name))
             forms = {plain, plain.upper()} if len(plain) > 3 else {plain}
             bare = re.compile("|".join(rf"(?<![\w-]){re.escape(f)}(?![\w-])" for f in sorted(forms)))

@@ -8,6 +8,8 @@ from pcs_graph.errors import InputError
 
 from ..lines import Line
 
+MAX_PAGES = 500
+
 
 def pdf_lines(path: Path) -> list[Line]:
     import pdfplumber
@@ -16,6 +18,9 @@ def pdf_lines(path: Path) -> list[Line]:
     lines: list[Line] = []
     try:
         with pdfplumber.open(path) as pdf:
+            if len(pdf.pages) > MAX_PAGES:
+                raise InputError(str(path), f"{len(pdf.pages)} pages : trop pour un document de plan",
+                                 expected=f"au plus {MAX_PAGES} pages")
             for page_number, page in enumerate(pdf.pages, start=1):
                 text = page.extract_text() or ""
                 for i, raw in enumerate(text.split("\n"), start=1):

@@ -35,6 +35,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "description": ("description", "details", "detail"),
     "axis": ("axe", "axis", "axis_as_stated"),
 }
+MAX_ROWS = 20_000
 _TRUE = {"1", "oui", "yes", "true", "vrai", "x", "art 20", "art. 20", "article 20"}
 
 
@@ -81,7 +82,13 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[TableRow]]:
     except (BadZipFile, KeyError, OSError, ValueError) as e:
         raise InputError(str(path), f"classeur XLSX illisible ({e})", expected="un fichier .xlsx valide") from None
     sheet = workbook.worksheets[0]
-    cells = [["" if v is None else str(v) for v in row] for row in sheet.iter_rows(values_only=True)]
+    cells: list[list[str]] = []
+    for row in sheet.iter_rows(values_only=True):  # streamed: a workbook that unzips to gigabytes stops early
+        if len(cells) > MAX_ROWS:
+            workbook.close()
+            raise InputError(str(path), f"plus de {MAX_ROWS} lignes : ce n'est pas une liste d'actions",
+                             line=len(cells) + 1, expected=f"au plus {MAX_ROWS} lignes")
+        cells.append(["" if v is None else str(v) for v in row])
     workbook.close()
     if not cells:
         raise InputError(str(path), "feuille vide", line=1)
