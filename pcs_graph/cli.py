@@ -233,3 +233,8 @@ def main() -> None:
     except PcsError as e:
         err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
         sys.exit(2)
+
+
+from .cli_search import register as _register_search  # noqa: E402  (search commands: index, search, similar, classify, review)
+
+_register_search(app)
