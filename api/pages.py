@@ -217,7 +217,7 @@ def _search_page(request: Request) -> Response:
     data = _data(request)
     pages = 0 if results is None else (results.total + PAGE_SIZE - 1) // PAGE_SIZE
     return render(request, "results.html", search=search, results=results, pages=pages,
-                  hit_path=lambda hit: data.path(hit.uri), source_path=lambda hit: data.path(hit.source),
+                  hit_path=lambda hit: data.path(hit.uri), path=data.path,
                   checked=lambda facet, value: _checked(search.selected, facet, value),
                   title=f"« {search.q} » — recherche" if search.q else "Recherche")
 
