@@ -22,7 +22,9 @@ from .parsers import bullet_list, coded_list, pdf, table
 from .reader import MAX_BINARY_BYTES, MAX_TEXT_BYTES, decode, read_bytes
 
 MAX_ACTIONS = 5000  # the largest plans count a few hundred actions: more is not a plan document
-SUPPORTED = (".txt", ".text", ".md", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf")
+# the forms a folder is scanned for (README.md files beside the documents are not plans); any file
+# named explicitly is read whatever its suffix
+SUPPORTED = (".txt", ".text", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf")
 
 
 def parse_document(

@@ -26,7 +26,7 @@ catalogue_app = typer.Typer(help="Nomenclature officielle (catalogue des types d
 app.add_typer(catalogue_app, name="catalogue")
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)  # one line per message: paths and line numbers never split
 
 StoreOpt = Annotated[Optional[str], typer.Option("--store", help="Dossier du store embarqué ou URL d'un endpoint SPARQL.")]
 UpdateUrlOpt = Annotated[Optional[str], typer.Option("--update-url", help="URL de mise à jour SPARQL (store distant).")]

@@ -15,7 +15,7 @@ import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from rdflib import Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
 from .model import DocumentTriples, action_type_triples, document_graph, new_graph, reference_graph
@@ -37,6 +37,16 @@ class IngestResult:
 
 def ntriples(g: Graph) -> str:
     return g.serialize(format="nt")
+
+
+def graph_digest(g: Graph) -> str:
+    """A hash of a graph's content that does not depend on its blank nodes' random labels
+    (the ontology's OWL lists are blank nodes: hashing their N-Triples would differ on every run)."""
+    from rdflib.compare import to_canonical_graph
+
+    if any(isinstance(term, BNode) for triple in g for term in triple):
+        g = to_canonical_graph(g)
+    return hashlib.sha256("".join(sorted(ntriples(g).splitlines())).encode()).hexdigest()
 
 
 def insert_data(graph: URIRef, g: Graph) -> str:
@@ -63,7 +73,7 @@ class Ingestor:
         wrote = False
         for name, g in (("ontology", ontology), ("reference", reference)):
             graph_uri = self.uris.graph(name)
-            digest = hashlib.sha256("".join(sorted(ntriples(g).splitlines())).encode()).hexdigest()
+            digest = graph_digest(g)
             if self.store.ask(f'ASK {{ GRAPH <{graph_uri}> {{ <{graph_uri}> pcs:contentHash "{digest}" }} }}'):
                 continue
             g.add((graph_uri, PCS.contentHash, Literal(digest)))
