@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pcs_graph.errors import InputError, InvalidCodeError, PcsError, QueryError, StoreError, UnknownCommuneError
 
+from .errors import BadRequest, InvalidParameter, NotAcceptable, ResourceNotFound, UnsupportedMediaType
 from .limits import EndpointLimits
 from .services import SearchUnavailable
 from .sparql_guard import ServiceRefused, UpdateRefused
@@ -28,25 +29,10 @@ from .sparql_results import ResultTooLarge
 log = logging.getLogger("pcs.api")
 
 
-class ResourceNotFound(PcsError):
-    """A URI, code or identifier that names nothing in the graph."""
-
-
-class NotAcceptable(PcsError):
-    """The client accepts none of the formats a route can produce."""
-
-
-class UnsupportedMediaType(PcsError):
-    """A POST body of a content type the route does not read."""
-
-
-class BadRequest(PcsError):
-    """A request that breaks the protocol (missing or repeated parameter, ...)."""
-
-
 # most specific first
 STATUS: list[tuple[type[Exception], int, str]] = [
     (ResourceNotFound, 404, "not_found"),
+    (InvalidParameter, 422, "invalid_parameter"),
     (UnknownCommuneError, 404, "unknown_commune"),
     (NotAcceptable, 406, "not_acceptable"),
     (UnsupportedMediaType, 415, "unsupported_media_type"),

@@ -23,7 +23,7 @@ from urllib.parse import parse_qsl
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
-from .http import BadRequest, NotAcceptable, UnsupportedMediaType
+from .errors import BadRequest, NotAcceptable, UnsupportedMediaType
 from .negotiation import best_media_type, prefers_html
 from .services import Services, get_services
 from .sparql_guard import UpdateRefused, check_query

@@ -1,0 +1,191 @@
+"""The JSON API's response bodies (pydantic models: they are the OpenAPI schema clients rely on)."""
+
+from __future__ import annotations
+
+from typing import Generic, TypeVar
+
+from pydantic import BaseModel, Field
+
+T = TypeVar("T")
+
+
+class Error(BaseModel):
+    error: str = Field(description="code court de l'erreur", examples=["not_found"])
+    detail: str | list | dict | None = Field(description="message précis", examples=["commune inconnue : '99999'"])
+
+
+class Page(BaseModel, Generic[T]):
+    total: int = Field(description="nombre d'éléments avant pagination")
+    limit: int
+    offset: int
+    items: list[T]
+
+
+class Partner(BaseModel):
+    uri: str
+    slug: str
+    name: str
+    kind: str | None = Field(None, description="ASBL, CPAS, CommuneService, PublicBody, School ou OtherPartner")
+    article20: bool = Field(False, description="partenaire financé au titre de l'article 20 pour cette action")
+
+
+class ActionSummary(BaseModel):
+    uri: str
+    path: str = Field(description="chemin relatif de l'URI, ex. action/53053/2020-2025/23")
+    label: str
+    code: str | None = Field(None, description="type d'action axe.thème.action, ou null si non classée")
+    action_type_label: str | None = None
+    axis: int | None = None
+    nis: str
+    commune: str
+    programme: str | None = None
+    status: str = Field(description="declared, inferred ou unclassified")
+    source: str | None = Field(None, description="URI du document source")
+    partners: list[Partner] = []
+
+
+class SimilarAction(BaseModel):
+    uri: str
+    label: str
+    code: str | None
+    nis: str
+    commune: str
+    score: float
+    shared_action_type: str | None = None
+
+
+class ActionDetail(ActionSummary):
+    description: str | None = None
+    target_public: list[str] = []
+    code_as_printed: str | None = None
+    classification_score: float | None = None
+    classification_method: str | None = None
+    plan: str | None = None
+    source_file: str | None = None
+    source_line: int | None = None
+    source_page: int | None = None
+    source_text: str | None = None
+    similar: list[SimilarAction] = Field([], description="actions semblables dans d'autres communes")
+    notes: list[str] = []
+
+
+class CommuneSummary(BaseModel):
+    uri: str
+    nis: str
+    name: str
+    province: str
+    province_nis: str
+    population: int | None = None
+    size_band: str | None = None
+    actions: int
+
+
+class AxisActions(BaseModel):
+    axis: int | None = Field(description="numéro d'axe, null pour les actions non classées")
+    label: str
+    actions: list[ActionSummary]
+
+
+class PartnerCount(BaseModel):
+    uri: str
+    slug: str
+    name: str
+    kind: str | None = None
+    actions: int
+    article20: bool
+
+
+class CommuneDetail(CommuneSummary):
+    latitude: float | None = None
+    longitude: float | None = None
+    plans: list[str] = Field([], description="URIs des plans de la commune")
+    axes: list[AxisActions] = Field([], description="le plan par axe")
+    partners: list[PartnerCount] = []
+
+
+class ActionTypeSummary(BaseModel):
+    uri: str
+    code: str
+    label: str | None = None
+    axis: int
+    theme: str
+    actions: int
+    communes: int
+
+
+class CommuneCount(BaseModel):
+    uri: str
+    nis: str
+    name: str
+    province: str
+    latitude: float | None = None
+    longitude: float | None = None
+    actions: int
+
+
+class ActionTypeDetail(ActionTypeSummary):
+    axis_label: str | None = None
+    theme_label: str | None = None
+    communes_running: list[CommuneCount] = Field([], description="les communes qui mènent ce type d'action")
+    action_list: list[ActionSummary] = []
+
+
+class PartnerSummary(BaseModel):
+    uri: str
+    slug: str
+    name: str
+    kind: str | None = None
+    actions: int
+    communes: int
+    article20_actions: int
+
+
+class PartnerDetail(PartnerSummary):
+    communes_list: list[CommuneCount] = []
+    action_list: list[ActionSummary] = []
+
+
+class CountRow(BaseModel):
+    key: str
+    label: str
+    actions: int
+    share: float = Field(description="part des actions, 0..1")
+
+
+class SizeBand(BaseModel):
+    key: str
+    label: str
+    min_population: int
+    max_population: int | None
+    communes: int = Field(description="communes wallonnes dans la tranche")
+    communes_with_actions: int
+    actions: int
+    share: float
+
+
+class Stats(BaseModel):
+    totals: dict[str, int]
+    per_axis: list[CountRow]
+    per_province: list[CountRow]
+    per_size_band: list[SizeBand]
+    per_partner_kind: list[CountRow]
+    reference_2009_2013: dict[str, float] = Field(
+        description="parts par axe des 1 712 actions 2009-2013 (ancien schéma à 4 axes), pour comparaison")
+
+
+class ClassifyRequest(BaseModel):
+    text: str = Field(min_length=1, max_length=2000, description="intitulé libre d'une action",
+                      examples=["Gym douce pour aînés isolés"])
+    k: int = Field(5, ge=1, le=20, description="nombre de types candidats")
+
+
+class CandidateOut(BaseModel):
+    code: str
+    label: str
+    axis: int
+    confidence: float
+
+
+class Classification(BaseModel):
+    text: str
+    candidates: list[CandidateOut]
