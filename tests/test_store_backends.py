@@ -190,3 +190,19 @@ def test_both_backends_answer_the_same(remote_settings, tmp_path):
                 "construct": len(ws.store.construct("CONSTRUCT WHERE { ?a a pcs:Action ; rdfs:label ?l }")),
             })
     assert answers[0] == answers[1]
+
+
+# --- the search index, built from whichever store ----------------------------------------------
+
+
+def test_a_missing_search_index_is_rebuilt_from_the_store(settings):
+    search = pytest.importorskip("pcs_graph.search", reason="moteur de recherche absent (issue 4)")
+    ingest_corpus(settings)
+    index_dir = settings.resolved_index_dir
+    assert not index_dir.exists()
+    with Workspace(settings) as ws:
+        engine = search.SearchEngine.open(ws)
+        results = engine.search("personnes isolées", k=3)
+    assert index_dir.is_dir()
+    assert engine.index_report is not None and (engine.index_report.total, engine.index_report.rebuilt) == (55, True)
+    assert any(hit.code == "5.5.01" and hit.nis == "53053" for hit in results.hits)  # Mons' isolated people
