@@ -10,6 +10,8 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Annotated, Optional
 
 import typer
@@ -30,6 +32,19 @@ JsonOpt = Annotated[bool, typer.Option("--json", help="Sortie JSON (pour les scr
 
 def _settings(store: str | None) -> Settings:
     return Settings.from_env().with_(store=store)
+
+
+@contextmanager
+def _reading(store: str | None) -> Iterator[Workspace]:
+    """A read-only workspace: search never writes the store, so it may run beside a writer."""
+    ws = Workspace(_settings(store), read_only=True)
+    try:
+        yield ws
+    finally:
+        try:
+            ws.close()
+        except RuntimeError:  # a read-only RocksDB instance refuses the flush that close() asks for
+            pass
 
 
 def _fail(error: Exception) -> None:
@@ -96,7 +111,7 @@ def register(app: typer.Typer) -> None:
                                 commune=tuple(commune or ()), province=tuple(province or ()),
                                 programme=tuple(programme or ()), partner_kind=tuple(partner_kind or ()),
                                 article20=article20, status=tuple(status or ()))
-        with Workspace(_settings(store)) as ws:
+        with _reading(store) as ws:
             try:
                 results = SearchEngine.open(ws).search(query, filters, k=k, offset=offset)
             except PcsError as e:
@@ -113,7 +128,7 @@ def register(app: typer.Typer) -> None:
         """Les actions les plus proches dans d'autres communes (échange de bonnes pratiques)."""
         from .search import SearchEngine
 
-        with Workspace(_settings(store)) as ws:
+        with _reading(store) as ws:
             try:
                 results = SearchEngine.open(ws).similar(action_uri, k=k)
             except PcsError as e:
@@ -130,7 +145,7 @@ def register(app: typer.Typer) -> None:
         """Les types d'action de la nomenclature les plus probables pour un libellé, avec leur confiance."""
         from .search import SearchEngine
 
-        with Workspace(_settings(store)) as ws:
+        with _reading(store) as ws:
             try:
                 candidates = SearchEngine.open(ws).classify(text, k=k)
             except PcsError as e:
@@ -149,7 +164,7 @@ def register(app: typer.Typer) -> None:
         from .classify import Classifier, pending_actions
         from .embedders import load_embedder
 
-        with Workspace(_settings(store)) as ws:
+        with _reading(store) as ws:
             try:
                 pending = pending_actions(ws.store, ws.uris)
                 classifier = Classifier.from_store(ws.store, ws.uris, load_embedder(ws.settings.embedder))

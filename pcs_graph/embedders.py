@@ -94,7 +94,8 @@ class SentenceTransformerEmbedder:
         self._model = SentenceTransformer(str(path), device="cpu", local_files_only=True)
         self.name = f"st:{path.resolve()}"
         self.version = _directory_digest(path)
-        self.dim = int(self._model.get_sentence_embedding_dimension() or 0)
+        dimension = getattr(self._model, "get_embedding_dimension", None) or self._model.get_sentence_embedding_dimension
+        self.dim = int(dimension() or 0)
         e5 = "e5" in path.name.lower()
         self._query_prefix, self._passage_prefix = ("query: ", "passage: ") if e5 else ("", "")
 

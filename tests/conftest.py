@@ -36,3 +36,21 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
 
 def count_triples(ws: Workspace) -> int:
     return int(ws.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")[0]["n"] or 0)
+
+
+@pytest.fixture(scope="session")
+def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    """Settings of a store holding the bundled corpus, classified and indexed for search (`pcs index`)."""
+    from pcs_graph.index import update_index
+
+    root = tmp_path_factory.mktemp("indexed")
+    settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
+    with Workspace(settings) as ws:
+        ws.ingestor.ensure_reference()
+        for path in (MONS, HASTIERE, EXAMPLES):
+            ws.ingestor.ingest(path)
+        update_index(ws)
+    return settings
+
+
+from server import live_server  # noqa: E402,F401  (a real uvicorn server: tests/server.py)
