@@ -136,6 +136,7 @@ class ConceptView:
     official: bool
     learned_from: tuple[SourceView, ...]
     actions: tuple[ActionRow, ...]
+    sources: tuple[SourceView, ...]  # the documents its actions come from
     rights: tuple[str, ...] = ()
 
     @property
@@ -388,6 +389,7 @@ class PageData:
             official=r["official"] in ("true", "1"),
             learned_from=self._sources(f"<{t}> pcs:learnedFrom ?d ."),
             actions=self._actions(f"?a pcs:actionType <{t}> ."),
+            sources=self._sources(f"?a pcs:actionType <{t}> ; prov:wasDerivedFrom ?d ."),
         )
 
     def theme(self, code: str) -> ConceptView | None:
@@ -409,6 +411,7 @@ class PageData:
             narrower=self._narrower(f"?n pcs:theme <{th}> ."), official=r["official"] in ("true", "1"),
             learned_from=self._sources(f"<{th}> pcs:learnedFrom ?d ."),
             actions=self._actions(f"?a pcs:actionType/pcs:theme <{th}> ."),
+            sources=self._sources(f"?a pcs:actionType/pcs:theme <{th}> ; prov:wasDerivedFrom ?d ."),
         )
 
     def axis(self, number: str) -> ConceptView | None:
@@ -424,8 +427,9 @@ class PageData:
         return ConceptView(
             kind="axis", code=number, label=rows[0]["label"], broader=(),
             narrower=self._narrower(f"?n a pcs:Theme ; pcs:axis <{ax}> ."), official=True, learned_from=(),
-            actions=self._actions(
-                f"{{ ?a pcs:actionType/pcs:axis <{ax}> }} UNION {{ ?a pcs:axis <{ax}> }}"),
+            actions=self._actions(f"{{ ?a pcs:actionType/pcs:axis <{ax}> }} UNION {{ ?a pcs:axis <{ax}> }}"),
+            sources=self._sources(f"{{ ?a pcs:actionType/pcs:axis <{ax}> }} UNION {{ ?a pcs:axis <{ax}> }} "
+                                  "?a prov:wasDerivedFrom ?d ."),
             rights=tuple(r["l"] or "" for r in rights),
         )
 

@@ -254,14 +254,16 @@ def _statistics(request: Request) -> Response:
                                 (f"Ancien axe {c.key.split('/')[-1]} — {c.label}" if "/" in c.key else c.label),
                                 c.actions, f"{c.actions} ({percent(c.share)})",
                                 f"/axis/{c.key}" if c.key.isdigit() else None) for c in per_axis],
-                           "Actions par axe")
+                           "Actions par axe", label_width=420, width=860)
     province_chart = bar_chart([Bar(c.label, c.actions, f"{c.actions} ({percent(c.share)})",
-                                    f"/province/{c.key}") for c in per_province], "Actions par province")
+                                    f"/province/{c.key}") for c in per_province], "Actions par province",
+                               label_width=420, width=860)
     kind_chart = bar_chart([Bar(c.label, c.actions, str(c.actions)) for c in per_kind],
-                           "Actions par type de partenaire")
+                           "Actions par type de partenaire", label_width=420, width=860)
     old = stats.SHARES_2009_2013
     compare_chart = bar_chart([Bar(label, share, percent(share)) for label, share in old.items()],
-                              "Part des actions par axe en 2009-2013 (ancien schéma à 4 axes + coordination)")
+                              "Part des actions par axe en 2009-2013 (ancien schéma à 4 axes + coordination)",
+                              label_width=420, width=860)
     communes = data.actions_per_commune()
     return render(request, "stats.html", title="Statistiques", totals=stats.totals(store),
                   axis_chart=axis_chart, province_chart=province_chart, kind_chart=kind_chart,

@@ -36,7 +36,8 @@ def bar_chart(bars: list[Bar], title: str, label_width: int = 300, width: int = 
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
     for i, b in enumerate(bars):
         y = top + i * row
-        label = b.label if len(b.label) <= 46 else b.label[:45] + "…"
+        room = int(label_width / 7.4)  # ~7.4 px per character at 13px
+        label = b.label if len(b.label) <= room else b.label[:room - 1].rstrip() + "…"
         text = f'<text x="{label_width - 8}" y="{y + 17}" text-anchor="end" class="chart-label">{escape(label)}</text>'
         if b.href:
             text = f'<a href="{escape(b.href)}">{text}</a>'
@@ -77,6 +78,13 @@ def commune_map(communes: Iterable[Commune], highlighted: Mapping[str, int], tit
 
     parts = [f'<svg class="map" viewBox="0 0 {width} {height}" width="100%" role="img" '
              f'aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg"><title>{escape(title)}</title>']
+    provinces: dict[str, list[tuple[float, float]]] = {}
+    for c in communes:
+        provinces.setdefault(c.province, []).append(point(c))
+    for name, points in sorted(provinces.items()):
+        px, py = sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points)
+        parts.append(f'<text x="{px:.1f}" y="{py:.1f}" text-anchor="middle" class="province-label">'
+                     f'{escape(name)}</text>')
     for c in communes:
         if c.nis not in highlighted:
             x, y = point(c)
