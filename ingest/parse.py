@@ -21,7 +21,8 @@ from .lines import Line, html_lines, looks_like_html, text_lines
 from .parsers import bullet_list, coded_list, pdf, table
 from .reader import MAX_BINARY_BYTES, MAX_TEXT_BYTES, decode, read_bytes
 
-MAX_ACTIONS = 5000  # the largest plans count a few hundred actions: more is not a plan document
+MAX_ACTIONS = 5000  # one commune's plan counts a few hundred actions: more is not a plan document
+MAX_TABLE_ACTIONS = 10_000  # a regional export of every 2020-2025 plan fits (~5 000 actions); 10 000 rows take ~0.7 GB to write
 # the forms a folder is scanned for (README.md files beside the documents are not plans); any file
 # named explicitly is read whatever its suffix
 SUPPORTED = (".txt", ".text", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf")
@@ -47,7 +48,7 @@ def parse_document(
             raise InputError(source, "ce n'est pas un classeur XLSX (signature ZIP absente)", line=1)
         text = None if suffix == ".xlsx" else decode(data, source)
         actions, warnings = table.parse(path, text, source)
-        _check_count(actions, source)
+        _check_count(actions, source, MAX_TABLE_ACTIONS)
         resolved = []
         for a in actions:
             row_commune = given or (_resolve(communes, a.commune, source, a.span.line) if a.commune else None)
@@ -87,10 +88,12 @@ def parse_document(
     )
 
 
-def _check_count(actions: list[ActionRecord], source: str) -> None:
-    if len(actions) > MAX_ACTIONS:
-        raise InputError(source, f"plus de {MAX_ACTIONS} actions ({len(actions)}) : ce n'est pas un plan",
-                         line=actions[MAX_ACTIONS].span.line, expected=f"au plus {MAX_ACTIONS} actions par document")
+def _check_count(actions: list[ActionRecord], source: str, limit: int = MAX_ACTIONS) -> None:
+    """Bound what one document may write (memory and the size of its single update)."""
+    if len(actions) > limit:
+        raise InputError(source, f"plus de {limit} actions ({len(actions)}) dans un seul document",
+                         line=actions[limit].span.line,
+                         expected=f"au plus {limit} actions par document : découpez-le")
 
 
 def _resolve(communes: CommuneDirectory, given: str, source: str, line: int | None = None) -> str:

@@ -18,6 +18,7 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 
 from .config import ONTOLOGY_DIR
+from .errors import InputError
 from .model import DocumentTriples, action_type_triples, document_graph, new_graph, reference_graph
 from .nomenclature import CatalogueEntry, parse_code, read_catalogue
 from .reference import CommuneDirectory, load_axes
@@ -95,9 +96,29 @@ class Ingestor:
             return IngestResult(str(path), str(doc_uri), "unchanged", len(doc.actions), doc.warnings)
         existed = self.store.ask(f"ASK {{ GRAPH <{doc_uri}> {{ ?s ?p ?o }} }}")
         triples = document_graph(self.uris, doc, path.name)
+        self._refuse_actions_of_other_documents(str(path), doc_uri, triples.document)
         self.store.update(self._replace_document(doc_uri, triples))
         return IngestResult(str(path), str(doc_uri), "replaced" if existed else "added", len(doc.actions),
                             doc.warnings)
+
+    def _refuse_actions_of_other_documents(self, source: str, doc_uri: URIRef, g: Graph) -> None:
+        """Two documents must not describe the same action URI (same commune, programme and number):
+        their triples would merge into one action with two labels and two types. Refuse the newcomer."""
+        actions = sorted({str(a) for a in g.subjects(RDF.type, PCS.Action)})
+        for start in range(0, len(actions), 500):
+            values = " ".join(f"<{a}>" for a in actions[start:start + 500])
+            rows = self.store.select(
+                f"SELECT ?a ?g WHERE {{ VALUES ?a {{ {values} }} GRAPH ?g {{ ?a a pcs:Action }} "
+                f"FILTER (?g != <{doc_uri}>) }} LIMIT 1"
+            )
+            if rows:
+                action, other = URIRef(rows[0]["a"] or ""), rows[0]["g"]
+                line = g.value(action, PCS.sourceLine)
+                raise InputError(
+                    source, f"l'action {action} (même commune, programme et numéro) est déjà décrite par le "
+                            f"document {other}", line=int(line) if line is not None else None,
+                    expected="un seul document par action : retirez l'autre document, ou donnez --commune/--programme",
+                )
 
     def _replace_document(self, doc_uri: URIRef, triples: DocumentTriples) -> str:
         nomenclature, classification = self.uris.graph("nomenclature"), self.uris.graph("classification")

@@ -104,7 +104,7 @@ def test_a_document_with_more_actions_than_any_plan_is_refused_at_the_first_extr
     with pytest.raises(InputError) as refused:
         mons_store.ingestor.ingest(flood)
     assert refused.value.line == MAX_ACTIONS + 2  # the heading, then action number MAX_ACTIONS + 1
-    assert f"plus de {MAX_ACTIONS} actions" in refused.value.message
+    assert f"plus de {MAX_ACTIONS} actions ({MAX_ACTIONS + 10})" in refused.value.message
     assert snapshot(mons_store) == before
 
 
@@ -191,3 +191,32 @@ def test_office_encodings_are_read_with_their_accents(workspace, name, label, pa
     assert label in labels
     if partner:
         assert workspace.store.select("SELECT ?n WHERE { ?a pcs:partner/rdfs:label ?n }") == [{"n": partner}]
+
+
+def test_a_second_document_numbering_the_same_plans_actions_is_refused(mons_store):
+    """latin1.txt numbers Mons 2020-2025 actions 01 and 02, which the Mons page already describes:
+    merging them would give one action two labels and two types."""
+    before = snapshot(mons_store)
+    with pytest.raises(InputError) as refused:
+        mons_store.ingestor.ingest(INPUTS / "latin1.txt")
+    assert refused.value.line == 2
+    assert "action/53053/2020-2025/01" in refused.value.message
+    assert "déjà décrite par le document https://w3id.org/pcs/id/document/mons-pcs-2020-2025-txt" in refused.value.message
+    assert snapshot(mons_store) == before
+    # given for another plan, the same file is welcome
+    assert mons_store.ingestor.ingest(INPUTS / "latin1.txt", programme="2026-2031").actions == 2
+
+
+def test_the_graph_still_validates_after_the_hostile_inputs_that_are_read(workspace):
+    from rdflib import Graph
+
+    from pcs_graph.validation import validate_graph
+
+    for name in ("script.html", "injection_labels.csv", "cp1252.csv"):
+        workspace.ingestor.ingest(INPUTS / name)
+    for name in REFUSED:
+        with pytest.raises(InputError):
+            workspace.ingestor.ingest(INPUTS / name[0], commune=name[1])
+    data = Graph().parse(data=workspace.store.dump("application/n-triples").decode("utf-8"), format="nt")
+    report = validate_graph(data)
+    assert report.conforms, report.to_text()
