@@ -9,6 +9,7 @@ before each test and gives Settings pointing at it.
 
 from __future__ import annotations
 
+import os
 import shutil
 import socket
 import subprocess
@@ -82,6 +83,42 @@ class OxigraphServer:
                 self.process.wait()
 
     def __enter__(self) -> "OxigraphServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+class ApiServer:
+    """One API process: `create_app(Settings.from_env())` under uvicorn on a free loopback port.
+
+    `environ` holds the PCS_* settings (PCS_STORE, PCS_INDEX_DIR ...): the process reads them as a
+    deployed replica would."""
+
+    def __init__(self, environ: dict[str, str]) -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self._env = {**os.environ, **environ}
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self, timeout_s: float = 180.0) -> "ApiServer":
+        code = ("import uvicorn; from api.app import create_app; from pcs_graph.config import Settings; "
+                f"uvicorn.run(create_app(Settings.from_env()), host='127.0.0.1', port={self.port}, log_level='warning')")
+        self.process = subprocess.Popen([sys.executable, "-c", code], env=self._env,
+                                        cwd=Path(__file__).resolve().parents[1])
+        wait_until_answers(f"{self.base_url}/openapi.json", self.process, timeout_s)
+        return self
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> "ApiServer":
         return self.start()
 
     def __exit__(self, *exc: object) -> None:
