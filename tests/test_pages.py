@@ -1,25 +1,19 @@
-"""The French pages, over HTTP against a real uvicorn server on a free loopback port.
+"""The French pages, over HTTP against a real uvicorn server on a free loopback port (tests/server.py).
 
-The site serves the bundled corpus (Mons, Hastière, the examples CSV), classified and indexed; a
-second site serves a store holding a hostile document, to check that nothing it says runs as HTML.
+`live_server` serves the bundled corpus (Mons, Hastière, the examples CSV), classified and indexed; a
+second server serves a store holding a hostile document, to check that nothing it says runs as HTML.
 """
 
 from __future__ import annotations
 
 import re
-import socket
-import threading
-import time
-from contextlib import contextmanager
 from html.parser import HTMLParser
-from pathlib import Path
 from typing import Iterator
 
 import httpx
 import pytest
-import uvicorn
+from server import LiveServer
 
-from api.app import create_app
 from api.pages import load_gallery
 from pcs_graph.config import Settings
 from pcs_graph.index import update_index
@@ -28,30 +22,9 @@ from pcs_graph.workspace import Workspace
 pytestmark = pytest.mark.timeout(300)
 
 
-@contextmanager
-def serving(settings: Settings) -> Iterator[str]:
-    """Run the whole app (JSON API, /sparql, pages) with uvicorn on a free port; yield its base URL."""
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 120
-    while not server.started:
-        if not thread.is_alive() or time.monotonic() > deadline:
-            raise RuntimeError("the server did not start")
-        time.sleep(0.05)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        thread.join(timeout=30)
-
-
 @pytest.fixture(scope="module")
-def site(indexed_corpus: Settings) -> Iterator[httpx.Client]:
-    with serving(indexed_corpus) as base, httpx.Client(base_url=base, timeout=60) as client:
+def site(live_server: str) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=live_server, timeout=60) as client:
         yield client
 
 
@@ -303,8 +276,13 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Cli
         ws.ingestor.ensure_reference()
         ws.ingestor.ingest(document, commune="53053")
         update_index(ws)
-    with serving(settings) as base, httpx.Client(base_url=base, timeout=60) as client:
-        yield client
+    server = LiveServer(settings)
+    server.start()
+    try:
+        with httpx.Client(base_url=server.url, timeout=60) as client:
+            yield client
+    finally:
+        server.stop()
 
 
 def test_a_document_label_with_markup_is_escaped_on_every_page(hostile_site: httpx.Client) -> None:
