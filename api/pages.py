@@ -287,7 +287,7 @@ def _action_page(request: Request, nis: str, period: str, key: str) -> Response:
     similar: tuple[Hit, ...] = ()
     similar_note = None
     try:
-        found = _engine(request).similar(action.uri, k=6)
+        found = _engine(request).similar(action.uri, k=8)
         similar = tuple(h for h in found.hits if h.nis != nis)[:5]
     except (PcsError, SearchUnavailable) as e:
         similar_note = str(e)
