@@ -57,7 +57,10 @@ class _Flattener(HTMLParser):
             self._skip += 1
         elif tag in _BLOCKS:
             self._flush()
-            self._in_li = tag == "li"
+            if tag == "li":
+                self._in_li = True  # and stays so through <p>, <div>... inside the item
+            elif tag in ("ul", "ol"):
+                self._in_li = False
             self._start = self.getpos()[0]
 
     def handle_endtag(self, tag: str) -> None:
@@ -65,7 +68,8 @@ class _Flattener(HTMLParser):
             self._skip = max(0, self._skip - 1)
         elif tag in _BLOCKS:
             self._flush()
-            self._in_li = False
+            if tag in ("li", "ul", "ol"):
+                self._in_li = False
 
     def handle_data(self, data: str) -> None:
         if self._skip:

@@ -75,6 +75,16 @@ def test_an_html_bullet_list_gives_one_unclassified_action_per_li(workspace, tmp
     assert {(r["nis"], r["status"].rsplit("#")[1]) for r in rows} == {("91142", "Unclassified")}
 
 
+def test_cms_style_list_items_wrapping_paragraphs_are_still_bullets(workspace, tmp_path):
+    page = tmp_path / "plan.html"
+    page.write_text("""<div class="entry"><h2>Nos projets à Hastière</h2>
+<ul><li><p>Gym douce</p></li><li><div><span>Potager</span> collectif</div><li>Café papote</ul>
+<p>Fin de la liste</p></div>""", encoding="utf-8")
+
+    workspace.ingestor.ingest(page)
+    assert sorted(r["label"] for r in actions(workspace)) == ["Café papote", "Gym douce", "Potager collectif"]
+
+
 # --- CSV and XLSX ---------------------------------------------------------------------------------
 
 CSV_HEADER = ["commune", "programme", "code", "label", "partner", "article 20", "public"]
