@@ -238,3 +238,7 @@ def main() -> None:
 from .cli_search import register as _register_search  # noqa: E402  (search commands: index, search, similar, classify, review)
 
 _register_search(app)
+
+from .cli_serve import register as _register_serve  # noqa: E402  (pcs serve)
+
+_register_serve(app)
