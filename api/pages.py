@@ -321,6 +321,14 @@ def _plan_page(request: Request, nis: str, period: str) -> Response:
     return RedirectResponse(f"/commune/{nis}#plan-{period}", status_code=303)
 
 
+@router.get("/programme/{period}")
+async def programme_page(request: Request, period: str) -> Response:
+    """A programme's page is the search filtered on it."""
+    if not PERIOD.fullmatch(period):
+        return not_found(request, f"Aucune programmation « {period} ».")
+    return RedirectResponse(f"/recherche?programme={period}", status_code=303)
+
+
 @router.get("/province/{nis}", response_class=HTMLResponse)
 async def province_page(request: Request, nis: str) -> Response:
     return await _off_loop(request, _province_page, nis)
