@@ -30,6 +30,11 @@ def decode(data: bytes, source: str) -> str:
     """Decode text bytes; refuse binary content, naming the first offending line."""
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text" export is UTF-16 with a BOM
+        try:
+            data = data.decode("utf-16").encode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(source, "texte UTF-16 mal formé", expected="un fichier UTF-16 complet") from None
     nul = data.find(b"\x00")
     if nul >= 0:
         raise InputError(source, "fichier binaire (octet nul), pas un texte", line=data.count(b"\n", 0, nul) + 1,

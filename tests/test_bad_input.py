@@ -46,6 +46,9 @@ REFUSED = [
     ("unknown_commune.txt", None, None, "commune introuvable dans le document"),
     ("latin1.txt", "Atlantide", None, "commune inconnue : 'Atlantide'"),
     ("missing_label_column.csv", None, 1, "colonne du libellé de l'action introuvable"),
+    ("csv_theme_code.csv", None, 3, "code de nomenclature invalide '5.5' : c'est un code de thème"),
+    ("csv_without_commune.csv", None, 2, "ligne sans commune ni code NIS"),
+    ("truncated_utf16.txt", None, None, "texte UTF-16 mal formé"),
     ("too_many_columns.csv", None, 3, "4 colonnes pour 3 en-têtes"),
     ("no_actions.txt", None, None, "aucune liste d'actions trouvée"),
 ]

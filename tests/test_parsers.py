@@ -121,6 +121,19 @@ def test_a_csv_export_is_read_in_any_office_encoding_with_its_accents(workspace,
     assert publics == [{"p": "aînés"}]
 
 
+def test_excel_unicode_text_export_utf16_with_tabs_is_read(workspace, tmp_path):
+    path = tmp_path / "export.txt.csv"
+    path.write_bytes("nis\tcode\tlibellé\tpartenaires\n53053\t5.5.01\t{}\tART 20 ASBL Pourquoi pas toi; CPAS\n"
+                     .format(AGEES).encode("utf-16"))
+
+    assert workspace.ingestor.ingest(path).actions == 1
+    assert [(r["nis"], r["label"]) for r in actions(workspace)] == [("53053", AGEES)]
+    assert workspace.store.select(ART20) == [{"label": AGEES, "partner": "ASBL Pourquoi pas toi",
+                                             "kind": "https://w3id.org/pcs/ontology#ASBL"}]
+    partners = workspace.store.select("SELECT ?n WHERE { ?a pcs:partner/rdfs:label ?n } ORDER BY ?n")
+    assert [r["n"] for r in partners] == ["ASBL Pourquoi pas toi", "CPAS"]
+
+
 def test_an_xlsx_export_is_read_like_the_csv(workspace, tmp_path):
     import openpyxl
 
@@ -128,7 +141,7 @@ def test_an_xlsx_export_is_read_like_the_csv(workspace, tmp_path):
     sheet = book.active
     sheet.append(["NIS", "Programme", "Code", "Libellé", "Partenaires", "Article 20", "Public cible"])
     sheet.append([53053, "2020-2025", "5.5.01", AGEES, "ASBL Pourquoi pas toi", "x", "aînés"])
-    sheet.append([91142, "2020-2025", None, "Gym douce", None, None, None])
+    sheet.append([91142.0, "2020-2025", None, "Gym douce", None, None, None])  # a NIS typed as a number
     path = tmp_path / "export.xlsx"
     book.save(path)
 

@@ -19,7 +19,7 @@ from pcs_graph.nomenclature import CODE_SHAPE, parse_code
 from pcs_graph.records import ActionRecord, PartnerRecord, SourceSpan
 from pcs_graph.text import fold, normalize_space
 
-from .partners import partner, split_partner_list
+from .partners import partner, split_article20, split_partner_list
 
 NAME = "table"
 
@@ -88,12 +88,21 @@ def _read_xlsx(path: Path) -> tuple[list[str], list[TableRow]]:
             workbook.close()
             raise InputError(str(path), f"plus de {MAX_ROWS} lignes : ce n'est pas une liste d'actions",
                              line=len(cells) + 1, expected=f"au plus {MAX_ROWS} lignes")
-        cells.append(["" if v is None else str(v) for v in row])
+        cells.append([_cell_text(v) for v in row])
     workbook.close()
     if not cells:
         raise InputError(str(path), "feuille vide", line=1)
     header = cells[0]
     return header, [TableRow(i, dict(zip(header, row))) for i, row in enumerate(cells[1:], start=2)]
+
+
+def _cell_text(value: object) -> str:
+    """A cell as the user reads it: 53053.0 typed as a number is the NIS code 53053."""
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _programme(value: str) -> str | None:
@@ -141,7 +150,13 @@ def parse(path: Path, text: str | None, source: str) -> tuple[list[ActionRecord]
         if programme_text and programme is None:
             warnings.append(f"{source}:{row.line}: programme {programme_text!r} non daté, programme par défaut")
         is_art20 = fold(get("article20")) in _TRUE
-        partners: list[PartnerRecord] = [partner(n, article20=is_art20) for n in split_partner_list(get("partner"))]
+        partners: list[PartnerRecord] = []
+        for name in split_partner_list(get("partner")):
+            stripped, art20 = split_article20(name)  # "ART 20 ASBL X" in the partner cell itself
+            if art20 is not None and not stripped:
+                partners.append(art20)
+            else:
+                partners.append(partner(name, article20=is_art20))
         axis_text = get("axis")
         stated_axis = int(axis_text[0]) if axis_text[:1].isdigit() and not code else None
         actions.append(ActionRecord(
