@@ -27,8 +27,8 @@ CODE = re.compile(r"[1-7]\.\d{1,2}\.\d{1,3}")
 THEME = re.compile(r"[1-7]\.\d{1,2}")
 AXIS = re.compile(r"[1-7]")
 
-STATUS_LABELS = {"declared": "déclaré par la source", "inferred": "inféré par le classifieur",
-                 "unclassified": "non classée"}
+STATUS_LABELS = {"declared": "déclarée par la source", "inferred": "inférée par le classifieur",
+                 "unclassified": "aucune (action non classée)"}
 UNCLASSIFIED_AXIS = "?"
 
 
@@ -353,8 +353,9 @@ class PageData:
         views = []
         for uri, p in plans.items():
             subsidies = self.store.select(f"""
-                SELECT ?year ?amount ?kind WHERE {{ <{uri}> pcs:subsidy ?s . ?s pcs:year ?year ; schema:amount ?amount .
+                SELECT ?year ?amount ?kind ?src WHERE {{ <{uri}> pcs:subsidy ?s . ?s pcs:year ?year ; schema:amount ?amount .
                   OPTIONAL {{ ?s pcs:beneficiaryKind ?kind }} OPTIONAL {{ ?s dcterms:source ?src }} }} ORDER BY ?year""")
+            p["src"].update(s["src"] for s in subsidies if s["src"])
             views.append(PlanView(
                 programme=p["prog"] or "", lead=p["lead"], communes=tuple(p["members"].values()),
                 delegated_to_cpas=p["cpas"],
