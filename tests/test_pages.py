@@ -14,7 +14,7 @@ import httpx
 import pytest
 from server import LiveServer
 
-from api.pages import load_gallery
+from api.pages import highlight, load_gallery
 from pcs_graph.config import Settings
 from pcs_graph.index import update_index
 from pcs_graph.workspace import Workspace
@@ -192,6 +192,12 @@ def test_document_and_province_pages(site: httpx.Client) -> None:
     assert "Province de Hainaut" in province and "Mons 32 actions" in province
 
 
+def test_a_data_uri_opened_in_a_browser_lands_on_its_page(site: httpx.Client) -> None:
+    response = site.get("/id/commune/53053", headers={"Accept": "text/html"}, follow_redirects=True)
+    assert response.status_code == 200 and str(response.url).endswith("/commune/53053")
+    assert "<h1>Mons</h1>" in response.text
+
+
 def test_plan_uri_path_leads_to_the_commune_page(site: httpx.Client) -> None:
     response = site.get("/plan/53053/2020-2025")
     assert response.status_code == 303 and response.headers["location"] == "/commune/53053#plan-2020-2025"
@@ -257,6 +263,12 @@ def test_pages_load_no_asset_from_another_host(site: httpx.Client) -> None:
 
 
 # --- escaping ------------------------------------------------------------------------------------
+
+def test_highlight_escapes_first_then_marks_words_ignoring_accents_and_case() -> None:
+    assert str(highlight("Personnes âgées <b>isolées</b>", ("agees", "isol"))) == (
+        "Personnes <mark>âgées</mark> &lt;b&gt;<mark>isolées</mark>&lt;/b&gt;")
+    assert str(highlight("a < b", ())) == "a &lt; b"
+
 
 HOSTILE = """Plan de cohésion sociale de la Ville de Mons
 
