@@ -198,6 +198,13 @@ def test_a_bad_code_in_a_pdf_names_its_page_and_line(workspace, tmp_path):
     assert str(e.value).startswith(f"{path} (page 2):1: code de nomenclature invalide '9.9.99'")
 
 
+def test_phone_numbers_times_and_amounts_in_a_coded_page_are_not_action_lines(workspace, tmp_path):
+    path = tmp_path / "mons.txt"
+    path.write_text("Ville de Mons - PCS 2020-2025\nContact : 065 40.52.10 ou 0475 12.34.56\n"
+                    "Permanence le 12 14.30 h\nBudget 2 2.500 euros\n" + CODED, encoding="utf-8")
+    assert workspace.ingestor.ingest(path).actions == 2
+
+
 # --- the commune of a document ------------------------------------------------------------------------
 
 CODED = "01 1.1.06 Écoles de devoirs\n02 5.5.01 Rencontres\n"

@@ -21,9 +21,10 @@ from .partners import split_article20
 
 NAME = "coded-list"
 
-# optional sequence number, then something code-like, then the label (maybe glued to the code)
+# optional sequence number, then something code-like, then the label (maybe glued to the code).
+# The code starts with one digit (axes are 1-7): "065 40.52.10" (a phone number) is not an action line.
 _ACTION_LINE = re.compile(
-    r"^\s*(?:[•\-*–]\s*)?(?:(?P<seq>\d{1,3})[.)]?\s+)?(?P<code>\d{1,2}(?:\.\d{1,2}){1,3})\.?(?=\s|[A-Za-zÀ-ÿ«\"'])\s*(?P<label>\S.*)$"
+    r"^\s*(?:[•\-*–]\s*)?(?:(?P<seq>\d{1,3})[.)]?\s+)?(?P<code>\d(?:\.\d{1,2}){1,3})\.?(?=\s|[A-Za-zÀ-ÿ«\"'])\s*(?P<label>\S.*)$"
 )
 _STRICT_CODE = re.compile(r"\d\.\d{1,2}\.\d{2}$")
 
