@@ -88,7 +88,7 @@ def ingest(
                     failures += 1
                     err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
                 else:
-                    console.print(f"{result.status:>9}  {result.actions:>4} actions  {path}", highlight=False)
+                    console.print(f"{result.status:>9}  {result.actions:>4} actions  {path}", highlight=False, soft_wrap=True)
                     for warning in result.warnings:
                         err.print(f"[yellow]Avertissement[/] : {warning}", highlight=False)
                 progress.advance(task)

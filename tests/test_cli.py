@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -80,6 +81,19 @@ def test_ingest_goes_on_after_a_bad_file_and_still_exits_2(tmp_path):
     assert "added    32 actions" in done.stdout
     with Workspace(Settings(store=str(store))) as ws:
         assert ws.store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action }") == [{"n": "32"}]
+
+
+def test_ingest_a_folder_reads_its_plan_documents_and_skips_its_readme(tmp_path):
+    folder = tmp_path / "plans"
+    folder.mkdir()
+    shutil.copy(MONS, folder / MONS.name)
+    shutil.copy(INPUTS / "cp1252.csv", folder / "export.csv")
+    (folder / "README.md").write_text("# Plans\nCopied from the communes' sites.\n", encoding="utf-8")
+
+    done = pcs("ingest", folder, "--store", tmp_path / "store", "--no-index")
+    assert done.returncode == 0, done.stderr
+    assert sorted(line.split()[1] for line in done.stdout.splitlines()) == ["1", "32"]
+    assert "README" not in done.stdout + done.stderr
 
 
 def test_an_unknown_commune_option_suggests_names(tmp_path):
