@@ -137,7 +137,34 @@ class _TooLarge(StarletteHTTPException):
     """Raised while a body streams in: FastAPI re-raises HTTPExceptions, so the handler answers 413."""
 
 
+def document_errors(app: FastAPI) -> None:
+    """OpenAPI: every 4xx/5xx body is `{"error", "detail"}` (FastAPI documents its own 422 shape)."""
+    from fastapi.openapi.utils import get_openapi
+
+    def openapi() -> dict:
+        if app.openapi_schema:
+            return app.openapi_schema
+        spec = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+        schemas = spec.setdefault("components", {}).setdefault("schemas", {})
+        schemas["Error"] = {"type": "object", "required": ["error", "detail"], "title": "Error", "properties": {
+            "error": {"type": "string", "title": "Error", "description": "code court de l'erreur"},
+            "detail": {"title": "Detail", "description": "message précis"}}}
+        error = {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}
+        for operations in spec.get("paths", {}).values():
+            for operation in operations.values():
+                for status, response in operation.get("responses", {}).items():
+                    if status[0] in "45":
+                        response["content"] = error
+        schemas.pop("HTTPValidationError", None)
+        schemas.pop("ValidationError", None)
+        app.openapi_schema = spec
+        return spec
+
+    app.openapi = openapi  # type: ignore[method-assign]
+
+
 def install(app: FastAPI, limits: EndpointLimits) -> None:
+    document_errors(app)
     app.add_exception_handler(PcsError, project_error)
     app.add_exception_handler(SearchUnavailable, project_error)
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]

@@ -39,6 +39,8 @@ RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "ap
 DUMP_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
                 "trig": "application/trig", "jsonld": "application/ld+json"}
 RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
+RDF_DOC = {200: {"description": "RDF selon Accept (text/plain : Turtle lisible dans un navigateur)",
+                 "content": {m: {"schema": {}} for m in [*RDF_TYPES, "text/plain"]}}}
 DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 ONTOLOGY_FILES = {"ontology": ONTOLOGY_DIR / "pcs.ttl", "shapes": ONTOLOGY_DIR / "shapes.ttl"}
 
@@ -79,7 +81,7 @@ def has_page(request: Request, path: str) -> bool:
             responses={303: {"description": "voir Location"}, 404: {"description": "ressource inconnue"}})
 async def resource(path: str, request: Request, services: Services = Depends(get_services)) -> Response:
     uri = services.settings.base_uri + path
-    if not path or not await services.run(exists, services, uri):
+    if not path or not valid_iri(uri) or not await services.run(exists, services, uri):
         raise ResourceNotFound(f"aucune ressource {uri} dans le graphe")
     accept = request.headers.get("accept")
     if prefers_html(accept) or not accept or best_media_type(accept, ["text/html", *RDF_TYPES]) == "text/html":
@@ -91,6 +93,14 @@ async def resource(path: str, request: Request, services: Services = Depends(get
                                 + ", ".join(RDF_TYPES))
         target = f"/data/{path}.{extension_of(media)}"
     return RedirectResponse(target, status_code=303, headers={"Vary": "Accept"})
+
+
+def valid_iri(uri: str) -> bool:
+    try:
+        ox.NamedNode(uri)
+    except ValueError:
+        return False
+    return not any(c in uri for c in '<>"{}|^`\\ ') and all(ord(c) > 0x20 for c in uri)
 
 
 def exists(services: Services, uri: str) -> bool:
@@ -112,9 +122,9 @@ def describe(services: Services, uri: str) -> Graph:
             responses={200: {"content": {m: {} for m in EXTENSIONS.values()}}, 404: {"description": "inconnue"}})
 async def data(path: str, services: Services = Depends(get_services)) -> Response:
     stem, _, ext = path.rpartition(".")
-    if not stem or ext not in EXTENSIONS or any(c in stem for c in '<>"{}|^`\\ '):
-        raise ResourceNotFound(f"/data/{path} : attendu /data/<chemin>.ttl|.jsonld|.nt|.rdf")
     uri = services.settings.base_uri + stem
+    if not stem or ext not in EXTENSIONS or not valid_iri(uri):
+        raise ResourceNotFound(f"/data/{path} : attendu /data/<chemin>.ttl|.jsonld|.nt|.rdf")
     graph = await services.run(describe, services, uri)
     if len(graph) == 0:
         raise ResourceNotFound(f"aucune ressource {uri} dans le graphe")
@@ -204,8 +214,9 @@ def negotiated_rdf(request: Request) -> tuple[str, str]:
     return media, media
 
 
-@router.get("/.well-known/void", summary="Description VoID/DCAT du jeu de données")
-@router.get("/dataset", summary="Description VoID/DCAT du jeu de données")
+@router.get("/.well-known/void", summary="Description VoID/DCAT du jeu de données", response_class=Response,
+            responses=RDF_DOC)
+@router.get("/dataset", summary="Description VoID/DCAT du jeu de données", response_class=Response, responses=RDF_DOC)
 async def dataset(request: Request, services: Services = Depends(get_services)) -> Response:
     media, label = negotiated_rdf(request)
     graph = await services.run(dataset_graph, services, str(request.base_url))
@@ -225,13 +236,15 @@ def ontology_body(path: Path, media: str) -> bytes:
     return ox.serialize(list(ox.parse(text, format=ox.RdfFormat.TURTLE)), format=fmt) or b""
 
 
-@router.get("/ontology", summary="L'ontologie pcs: (Turtle, JSON-LD, N-Triples selon Accept)")
+@router.get("/ontology", summary="L'ontologie pcs: (Turtle, JSON-LD, N-Triples selon Accept)", response_class=Response,
+            responses=RDF_DOC)
 async def ontology(request: Request) -> Response:
     media, label = negotiated_rdf(request)
     return rdf_response(ontology_body(ONTOLOGY_FILES["ontology"], media), label)
 
 
-@router.get("/ontology/shapes", summary="Les formes SHACL d'un graphe valide")
+@router.get("/ontology/shapes", summary="Les formes SHACL d'un graphe valide", response_class=Response,
+            responses=RDF_DOC)
 async def shapes(request: Request) -> Response:
     media, label = negotiated_rdf(request)
     return rdf_response(ontology_body(ONTOLOGY_FILES["shapes"], media), label)

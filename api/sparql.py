@@ -44,9 +44,11 @@ DOC = {
                     "examples": {"axes": {"summary": "Actions par axe", "value": EXAMPLE}}}],
     "responses": {
         "200": {"description": "Résultats SPARQL (selon Accept)", "content": {
-            m: {"schema": {"type": "string"}} for m in
-            ("application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-             "text/tab-separated-values", "text/turtle", "application/n-triples", "application/ld+json")}},
+            "application/sparql-results+json": {"schema": {"type": "object", "description": "head + results ou boolean"}},
+            "application/ld+json": {"schema": {"description": "JSON-LD (CONSTRUCT, DESCRIBE)"}},
+            **{m: {"schema": {"type": "string"}} for m in
+               ("application/sparql-results+xml", "text/csv", "text/tab-separated-values", "text/turtle",
+                "application/n-triples")}}},
         "303": {"description": "Navigateur sans requête : redirection vers la page de requêtes"},
         "400": {"description": "Requête absente, répétée, invalide ou résultat trop grand"},
         "403": {"description": "Mise à jour ou SERVICE refusé (endpoint en lecture seule)"},
