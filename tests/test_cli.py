@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import io
 import json
 import shutil
@@ -71,6 +72,31 @@ def test_ingest_of_a_bad_file_names_file_and_line_exits_2_and_changes_nothing(tm
     assert f"{INPUTS / 'theme_only_code.txt'}:6: code de nomenclature invalide '5.5'" in done.stderr
     assert "Traceback" not in done.stderr
     assert nquads(store) == before
+
+
+def files_digest(folder: Path) -> dict[str, str]:
+    return {str(f.relative_to(folder)): hashlib.sha256(f.read_bytes()).hexdigest()
+            for f in sorted(folder.rglob("*")) if f.is_file()}
+
+
+def test_bad_inputs_leave_the_store_and_the_search_index_unchanged(tmp_path):
+    store = tmp_path / "store"
+    index = tmp_path / "store-index"  # beside the store, where `pcs ingest` keeps it by default
+    first = pcs("ingest", MONS, "--store", store)
+    assert first.returncode == 0, first.stderr
+    before = (nquads(store), files_digest(index))
+    assert before[1], "pcs ingest built no search index beside the store"
+
+    for name in ("code_outside_nomenclature.txt", "truncated.pdf", "injection_labels.csv"):
+        shutil.copy(INPUTS / name, tmp_path / name)
+    (tmp_path / "injection_labels.csv").write_text("nis;label\n53053;ok\n53053;ok;de trop\n", encoding="utf-8")
+    done = pcs("ingest", tmp_path / "code_outside_nomenclature.txt", tmp_path / "truncated.pdf",
+               tmp_path / "injection_labels.csv", "--store", store)
+    assert done.returncode == 2
+    assert f"{tmp_path / 'code_outside_nomenclature.txt'}:5:" in done.stderr
+    assert f"{tmp_path / 'truncated.pdf'}: PDF illisible ou tronqué" in done.stderr
+    assert f"{tmp_path / 'injection_labels.csv'}:3: 3 colonnes pour 2 en-têtes" in done.stderr
+    assert (nquads(store), files_digest(index)) == before
 
 
 def test_ingest_goes_on_after_a_bad_file_and_still_exits_2(tmp_path):
