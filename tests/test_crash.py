@@ -176,3 +176,46 @@ def test_a_killed_sparql_server_comes_back_before_or_after_the_document(large_pl
             with Workspace(settings) as ws:  # then undo it: the next try starts from before
                 ws.ingestor.remove(str(ws.uris.document(large_plan.name)))
     print(f"\nserver killed during a {full_run_s:.1f} s remote ingest: {found}")
+
+
+def test_a_killed_index_build_leaves_the_previous_index_or_the_new_one(tmp_path):
+    """The search index folder is swapped in whole: a killed `pcs index` leaves the old one or the new one.
+
+    Embedding is the slow part (tens of ms per action on this machine), so the document is small here."""
+    index = pytest.importorskip("pcs_graph.index", reason="index de recherche absent (issue 4)")
+    from conftest import MONS
+
+    base = Settings(store=str(tmp_path / "base" / "store"))
+    with Workspace(base) as ws:
+        ws.ingestor.ensure_reference()
+        ws.ingestor.ingest(MONS)
+        old_size = index.update_index(ws).total
+        ws.ingestor.ingest(write_large_plan(tmp_path / "namur_pcs_2020-2025.txt", 40, SEED))
+
+    def fresh(name: str) -> Settings:
+        shutil.copytree(tmp_path / "base", tmp_path / name)
+        return Settings(store=str(tmp_path / name / "store"))
+
+    reference = fresh("reference-run")
+    started = time.monotonic()
+    subprocess.run([PCS, "index", "--store", reference.store], check=True, capture_output=True, timeout=600)
+    full_run_s = time.monotonic() - started
+    new_size = index.SearchIndex.load(reference.resolved_index_dir).size
+    assert new_size == old_size + 40
+
+    rng = random.Random(SEED)
+    found = []
+    for i in range(4):
+        settings = fresh(f"try-{i}")
+        process = subprocess.Popen([PCS, "index", "--store", settings.store], stdout=subprocess.DEVNULL,
+                                   stderr=subprocess.DEVNULL)
+        time.sleep(rng.uniform(0.2, 1.0) * full_run_s)
+        process.send_signal(signal.SIGKILL)
+        process.wait(timeout=60)
+        size = index.SearchIndex.load(settings.resolved_index_dir).size  # loads: never half-written
+        assert size in (old_size, new_size), f"try {i}: {size} actions in the index"
+        found.append("before" if size == old_size else "after")
+        with Workspace(settings) as ws:  # the next build completes, reusing what it can
+            assert index.update_index(ws).total == new_size
+        assert index.SearchIndex.load(settings.resolved_index_dir).size == new_size
+    print(f"\nkill points over a {full_run_s:.1f} s index build: {found}")
