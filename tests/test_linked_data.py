@@ -35,7 +35,7 @@ def test_resource_uris_redirect_rdf_clients_to_data_by_accept(live_server: str) 
 
 
 def test_resource_without_a_page_sends_browsers_to_its_turtle(live_server: str) -> None:
-    assert see_other(live_server, "/id/programme/2020-2025", BROWSER) == "/data/programme/2020-2025.ttl"
+    assert see_other(live_server, "/id/right/2-1", BROWSER) == "/data/right/2-1.ttl"  # a fundamental right: no page
 
 
 def test_unknown_resource_is_404(live_server: str) -> None:
