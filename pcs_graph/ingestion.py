@@ -117,7 +117,7 @@ class Ingestor:
                 raise InputError(
                     source, f"l'action {action} (même commune, programme et numéro) est déjà décrite par le "
                             f"document {other}", line=int(line) if line is not None else None,
-                    expected="un seul document par action : retirez l'autre document, ou donnez --commune/--programme",
+                    expected="un seul document par action numérotée d'un plan (sinon, précisez --commune ou --programme)",
                 )
 
     def _replace_document(self, doc_uri: URIRef, triples: DocumentTriples) -> str:
