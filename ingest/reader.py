@@ -5,6 +5,7 @@ Empty files, binary files and files too large to be a plan are refused with a pr
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from pcs_graph.errors import InputError
@@ -40,9 +41,9 @@ def decode(data: bytes, source: str) -> str:
         raise InputError(source, "fichier binaire (octet nul), pas un texte", line=data.count(b"\n", 0, nul) + 1,
                          expected="texte, HTML, CSV, XLSX ou PDF")
     try:
-        text = data.decode("utf-8")
+        text = _repair_double_encoding(data.decode("utf-8"))
     except UnicodeDecodeError:
-        text = _decode_legacy(data)
+        text = "\n".join(_decode_line(line) for line in data.split(b"\n"))
     controls = sum(1 for c in text[:20000] if ord(c) < 32 and c not in "\r\n\t\f")
     if controls > max(10, len(text[:20000]) // 100):
         raise InputError(source, "fichier binaire (caractères de contrôle), pas un texte",
@@ -52,12 +53,34 @@ def decode(data: bytes, source: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
-def _decode_legacy(data: bytes) -> str:
-    """cp1252 covers latin-1's printable range plus the office quotes and the euro sign."""
-    try:
-        return data.decode("cp1252")
-    except UnicodeDecodeError:
-        return data.decode("latin-1")
+def _decode_line(line: bytes) -> str:
+    """One line of a file that is not all UTF-8: UTF-8 where it is (a UTF-8 file with one pasted
+    Windows character keeps its other accents), else cp1252, which covers latin-1's printable range
+    plus the office quotes and the euro sign."""
+    for encoding in ("utf-8", "cp1252"):
+        try:
+            return line.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return line.decode("latin-1")
+
+
+# UTF-8 read as cp1252 and saved again as UTF-8: "é" → "Ã©", "’" → "â€™"
+_MOJIBAKE = re.compile(r"Ã[\u00a0-\u00bf\u0152\u0153\u0160\u0161\u0178\u017d\u017e\u0192\u02c6\u02dc\u2013-\u2122]|â€")
+
+
+def _repair_double_encoding(text: str) -> str:
+    """Undo a double UTF-8 encoding line by line, only where the line decodes back cleanly."""
+    if not _MOJIBAKE.search(text):
+        return text
+    lines = text.split("\n")
+    for i, line in enumerate(lines):
+        if _MOJIBAKE.search(line):
+            try:
+                lines[i] = line.encode("cp1252").decode("utf-8")
+            except UnicodeError:
+                pass
+    return "\n".join(lines)
 
 
 def read_text(path: Path) -> str:
