@@ -10,8 +10,11 @@ worker is killed (SIGKILL) and replaced, and the client gets a `QueryTimeout`.
     answer = pool.run(query, "text/csv", "text/turtle", max_results=10_000, timeout=10.0)  # blocking
     pool.close()
 
-Measured on the bundled corpus (2-core machine): a small SELECT costs ~2 ms through a worker vs
-~1 ms in-process (pickling over a pipe); replacing a killed worker takes ~0.2 s (spawn + open).
+Measured on the bundled corpus (7.5k triples, 2-core machine, 200 runs each): a one-row SELECT
+takes 0.18 ms through a worker vs 0.09 ms in-process, a 55-row SELECT 1.08 ms vs 1.03 ms; a
+cartesian product with a 1 s limit is answered (504) after 1.16 s, the worker killed and replaced
+(spawn + read-only open ≈ 0.16 s) before the next query (0.6 ms). A thread with a deadline would
+answer as fast but leave the query running: a few such queries would take every core.
 A remote store (`RemoteQueryRunner`) is queried over HTTP from a thread with the same deadline;
 the remote server's own timeout (PCS_STORE_TIMEOUT) ends the abandoned request.
 """

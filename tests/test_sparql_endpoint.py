@@ -20,6 +20,8 @@ PER_AXIS = """SELECT ?axe (COUNT(DISTINCT ?a) AS ?actions) WHERE {
   ?a a pcs:Action ; pcs:actionType/pcs:axis/skos:notation ?axe } GROUP BY ?axe ORDER BY ?axe"""
 MONS = 'SELECT ?label WHERE { ?c pcs:nisCode "53053" ; skos:prefLabel ?label }'
 CARTESIAN = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+ANY = "(<urn:x>|!<urn:x>)*"  # an unbounded path over every predicate
+PROPERTY_PATH = f"SELECT (COUNT(*) AS ?n) WHERE {{ ?s {ANY} ?o . ?o {ANY} ?z . ?z {ANY} ?w }}"
 SPARQL_JSON = "application/sparql-results+json"
 
 
@@ -210,6 +212,27 @@ def test_time_limit_stops_a_cartesian_product_while_the_server_keeps_answering(l
     assert f"{TEST_LIMITS['sparql_timeout']} s" in response.json()["detail"]
     print(f"cartesian product stopped after {outcome['seconds']:.2f} s")
     assert get(live_server, MONS).status_code == 200  # the killed worker was replaced
+
+
+def test_limits_hold_under_load_of_pathological_queries(live_server: str) -> None:
+    """More slow queries than query workers, with other clients: every slow query is stopped
+    (504, or 503 when it waited for a worker), the other clients are answered, nothing falls over."""
+    slow: list[httpx.Response] = []
+    threads = [threading.Thread(target=lambda q=q: slow.append(get(live_server, q)))
+               for q in (CARTESIAN, PROPERTY_PATH, CARTESIAN, PROPERTY_PATH)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    with httpx.Client(base_url=live_server, timeout=30) as client:
+        others = [client.get("/api/stats"), client.get("/api/communes/53053"), client.get("/api/action-types/5.5.01"),
+                  client.get("/data/commune/53053.ttl")]
+    for thread in threads:
+        thread.join(60)
+    assert [r.status_code for r in others] == [200] * len(others)
+    assert sorted({r.status_code for r in slow}) in ([504], [503, 504])
+    assert all(r.json()["error"] in ("query_timeout", "busy") for r in slow)
+    assert get(live_server, MONS).status_code == 200
+    assert get(live_server, "SELECT * WHERE { ?s ?p ?o }").json()["error"] == "result_too_large"
 
 
 def test_request_body_size_limit(live_server: str) -> None:
