@@ -174,3 +174,41 @@ def test_openapi_documents_every_endpoint_with_examples(live_server: str) -> Non
 def test_unknown_route_is_a_json_404(live_server: str) -> None:
     response = httpx.get(f"{live_server}/api/nothing-here")
     assert response.status_code == 404 and response.json()["error"] == "not_found"
+
+
+# --- pcs serve ----------------------------------------------------------------------------------
+
+def test_pcs_serve_on_an_empty_store_ingests_the_corpus_then_serves(tmp_path) -> None:
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from server import free_port
+
+    port = free_port()
+    pcs = Path(sys.executable).with_name("pcs")
+    env = {**os.environ, "PCS_INDEX_DIR": str(tmp_path / "index")}
+    process = subprocess.Popen([str(pcs), "serve", "--store", str(tmp_path / "store"), "--port", str(port)],
+                               env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 180
+        while time.monotonic() < deadline:
+            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
+            try:
+                stats = httpx.get(f"http://127.0.0.1:{port}/api/stats", timeout=5)
+                break
+            except httpx.TransportError:
+                time.sleep(0.5)
+        else:
+            raise AssertionError("pcs serve did not answer within 180 s")
+        assert stats.json()["totals"]["actions"] == 55
+        hits = httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "personnes isolées"}).json()["hits"]
+        assert hits[0]["nis"] == "53053"
+    finally:
+        process.send_signal(signal.SIGINT)
+        output = process.communicate(timeout=30)[0].decode()
+    assert "Store vide" in output and "mons_pcs_2020-2025.txt" in output
+    assert process.returncode == 0
