@@ -106,9 +106,26 @@ def _resolve(communes: CommuneDirectory, given: str, source: str, line: int | No
 def _commune_from_text(communes: CommuneDirectory, text: str, path: Path, source: str) -> str:
     commune = communes.mentioned_in(text, path.name)
     if commune is None:
-        raise InputError(source, "commune introuvable dans le document",
+        raise InputError(source, "commune introuvable dans le document" + _near_miss(communes, text),
                          expected="le nom d'une commune wallonne dans le texte, ou l'option --commune NOM|NIS")
     return commune.nis
+
+
+_NAMED = re.compile(r"\b(?:[Vv]ille|[Cc]ommune|CPAS|PCS) (?:de |d['’])\s*([A-ZÀ-Ý][\w'’-]*(?: [\w'’-]+){0,3})")
+
+
+def _near_miss(communes: CommuneDirectory, text: str) -> str:
+    """' ; « Hastierre » n'est pas une commune wallonne, vouliez-vous dire : Hastière ?' when the text
+    names its commune ("Ville de Hastierre") with a typo; '' when it names none."""
+    for m in _NAMED.finditer(text[:20000]):
+        words = m.group(1).split()
+        for n in range(1, len(words) + 1):  # the shortest name with a close match
+            try:
+                communes.find(" ".join(words[:n]))
+            except UnknownCommuneError as e:
+                if e.suggestions:
+                    return f" ; « {e.given} » n'est pas une commune wallonne, vouliez-vous dire : {', '.join(e.suggestions)} ?"
+    return ""
 
 
 _PERIOD = re.compile(r"\b(20\d\d)\s*[-–—/]\s*(20\d\d)\b")

@@ -253,6 +253,15 @@ def test_an_unknown_commune_errors_with_suggestions(workspace, tmp_path):
         workspace.ingestor.ingest(path)
 
 
+def test_a_misspelt_commune_in_the_text_errors_with_suggestions(workspace, tmp_path):
+    path = tmp_path / "plan.txt"
+    path.write_text(f"Plan de cohésion sociale de la Ville de Hastierre\n{CODED}", encoding="utf-8")
+    with pytest.raises(InputError) as refused:
+        workspace.ingestor.ingest(path)
+    assert refused.value.message.startswith(
+        "commune introuvable dans le document ; « Hastierre » n'est pas une commune wallonne, vouliez-vous dire : Hastière")
+
+
 def test_the_bundled_hastiere_page_needs_no_commune_option(workspace):
     workspace.ingestor.ingest(HASTIERE)
     assert {r["nis"] for r in actions(workspace)} == {"91142"}
