@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Path, Query
 from fastapi.openapi.models import Example
 from pydantic import Field, StringConstraints
 
+from pcs_graph.errors import PcsError
 from pcs_graph.search_types import SearchFilters, SearchResults
 
 from .catalog import Catalog
@@ -95,8 +96,8 @@ async def action(
     if similar:
         try:
             results = await services.run(services.search.similar, detail.uri, similar + 5)
-        except SearchUnavailable as e:
-            detail.notes.append(str(e))
+        except (SearchUnavailable, PcsError) as e:  # the action itself is still worth answering
+            detail.notes.append(f"actions semblables indisponibles : {e}")
         else:
             detail.similar = [SimilarAction(uri=h.uri, label=h.label, code=h.code, nis=h.nis, commune=h.commune,
                                             score=h.score, shared_action_type=h.why.shared_action_type)
