@@ -15,8 +15,10 @@ takes 0.18 ms through a worker vs 0.09 ms in-process, a 55-row SELECT 1.08 ms vs
 cartesian product with a 1 s limit is answered (504) after 1.16 s, the worker killed and replaced
 (spawn + read-only open ≈ 0.16 s) before the next query (0.6 ms). A thread with a deadline would
 answer as fast but leave the query running: a few such queries would take every core.
-A remote store (`RemoteQueryRunner`) is queried over HTTP from a thread with the same deadline;
-the remote server's own timeout (PCS_STORE_TIMEOUT) ends the abandoned request.
+A remote store (`RemoteQueryRunner`) is queried over HTTP from a thread with the same deadline and
+cap: the client gets its 504 on time, but the abandoned request runs on until the HTTP timeout
+(PCS_STORE_TIMEOUT) and the remote server keeps computing unless it has its own query time limit
+(Fuseki `arq:queryTimeout`, Virtuoso `MaxQueryExecutionTime`; `oxigraph serve` has none).
 """
 
 from __future__ import annotations
@@ -205,7 +207,8 @@ class RemoteQueryRunner:
             try:
                 box["answer"] = self._run(query, accept_select, accept_graph, max_results)
             except Exception as e:  # noqa: BLE001 - re-raised in the caller's thread
-                box["error"] = e
+                # drop the frames here: they hold pyoxigraph results, which must die on this thread
+                box["error"] = e.with_traceback(None)
 
         thread = threading.Thread(target=target, daemon=True, name="pcs-remote-query")
         thread.start()

@@ -262,3 +262,40 @@ def test_cors_preflight_and_simple_request_from_another_origin(live_server: str)
     assert "content-type" in preflight.headers["access-control-allow-headers"].lower()
     simple = httpx.get(f"{live_server}/sparql", params={"query": MONS}, headers={"Origin": "https://other.example"})
     assert simple.headers["access-control-allow-origin"] == "*"
+
+
+# --- the same endpoint over a remote store ----------------------------------------------------
+
+def test_endpoint_over_a_remote_oxigraph_store_gives_the_same_answers_and_limits(
+        live_server: str, indexed_corpus, tmp_path) -> None:
+    from remote_server import OxigraphServer, oxigraph_binary
+    from server import TEST_LIMITS, LiveServer
+
+    from pcs_graph.config import Settings
+    from pcs_graph.workspace import Workspace
+
+    if oxigraph_binary() is None:
+        pytest.skip("binaire oxigraph absent (pip install oxigraph)")
+    with OxigraphServer(tmp_path / "oxigraph") as oxigraph:
+        dump = httpx.get(f"{live_server}/dump", params={"format": "nq"}, timeout=60).content
+        httpx.post(f"{oxigraph.base_url}/store", content=dump,
+                   headers={"Content-Type": "application/n-quads"}, timeout=60).raise_for_status()
+        settings = Settings(store=oxigraph.query_url, index_dir=indexed_corpus.index_dir, extra=dict(TEST_LIMITS))
+        with Workspace(settings) as ws:  # the remote store answers like the embedded one
+            assert ws.store.ask('ASK { ?c pcs:nisCode "53053" }')
+        remote = LiveServer(settings)
+        remote.start()
+        try:
+            for query, accept in ((PER_AXIS, SPARQL_JSON), (MONS, "text/csv"), (MONS, "text/tab-separated-values")):
+                assert get(remote.url, query, accept).text == get(live_server, query, accept).text
+            construct = 'CONSTRUCT { ?c ?p ?o } WHERE { ?c pcs:nisCode "53053" ; ?p ?o }'
+            same = [Graph().parse(data=get(url, construct, "text/turtle").text, format="turtle")
+                    for url in (remote.url, live_server)]
+            assert len(same[0]) == len(same[1]) > 5
+            assert get(remote.url, "SELECT * WHERE { ?s ?p ?o }").json()["error"] == "result_too_large"
+            assert get(remote.url, CARTESIAN).status_code == 504
+            assert httpx.get(f"{remote.url}/sparql", params={"update": "CLEAR ALL"}).status_code == 403
+            assert get(remote.url, "SELECT * { SERVICE <http://example.org/> { ?s ?p ?o } }").status_code == 403
+            assert httpx.get(f"{remote.url}/api/communes/53053").json()["actions"] == 32
+        finally:
+            remote.stop()
