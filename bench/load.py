@@ -6,6 +6,8 @@ latency per kind of request and the error count.
     python bench/load.py --duration 10 --clients 50
     python bench/load.py --store http://127.0.0.1:7878/query   # the API over a remote SPARQL store
     python bench/load.py --url http://127.0.0.1:8000           # an already running server (loopback only)
+    python bench/load.py --replicas 2         # oxigraph serve + 2 API processes, clients spread over both
+    python bench/load.py --think 1            # each client pauses ~1 s (exponential) between requests
 
 Bounded and self-stopping: clients stop issuing requests at the deadline, requests in flight get
 at most --timeout seconds, and the server it started is stopped at the end. Routes the server does
@@ -123,10 +125,14 @@ async def probe(client: httpx.AsyncClient, requests: dict[str, list[str]]) -> di
 
 
 async def one_client(client: httpx.AsyncClient, requests: dict[str, list[str]], stats: dict[str, Stats],
-                     deadline: float, rng: random.Random) -> None:
+                     deadline: float, rng: random.Random, think_s: float) -> None:
     kinds = list(requests)
     weights = [MIX[k] for k in kinds]
     while time.monotonic() < deadline:
+        if think_s:
+            await asyncio.sleep(min(rng.expovariate(1 / think_s), max(0.0, deadline - time.monotonic())))
+            if time.monotonic() >= deadline:
+                break
         kind = rng.choices(kinds, weights)[0]
         url = rng.choice(requests[kind])
         started = time.perf_counter()
@@ -141,24 +147,34 @@ async def one_client(client: httpx.AsyncClient, requests: dict[str, list[str]], 
         stats[kind].record((time.perf_counter() - started) * 1000, outcome, ok)
 
 
-async def drive(base_url: str, clients: int, duration_s: float, timeout_s: float, seed: int) -> dict:
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base_url, timeout=timeout_s, limits=limits) as client:
+async def drive(base_urls: list[str], clients: int, duration_s: float, timeout_s: float, seed: int,
+                think_s: float = 0.0) -> dict:
+    """`clients` clients, client i talking to replica i mod len(base_urls) (a sticky load balancer)."""
+    per_replica = -(-clients // len(base_urls))
+    limits = httpx.Limits(max_connections=per_replica, max_keepalive_connections=per_replica)
+    pools = [httpx.AsyncClient(base_url=url, timeout=timeout_s, limits=limits) for url in base_urls]
+    try:
         requests = candidate_requests()
-        requests["api"] = await api_routes(client)
+        requests["api"] = await api_routes(pools[0])
         print("probing routes:")
-        requests = await probe(client, requests)
+        requests = await probe(pools[0], requests)
         if not requests:
             raise SystemExit("no route to load: is the server complete?")
         stats = {kind: Stats() for kind in requests}
-        print(f"{clients} clients for {duration_s:g} s on {base_url} ({', '.join(requests)}) ...")
+        where = base_urls[0] if len(base_urls) == 1 else f"{len(base_urls)} replicas"
+        print(f"{clients} clients for {duration_s:g} s on {where} ({', '.join(requests)}), think {think_s:g} s ...")
         started = time.monotonic()
         deadline = started + duration_s
         rng = random.Random(seed)
-        await asyncio.gather(*(one_client(client, requests, stats, deadline, random.Random(rng.random()))
-                               for _ in range(clients)))
+        await asyncio.gather(*(one_client(pools[i % len(pools)], requests, stats, deadline,
+                                          random.Random(rng.random()), think_s) for i in range(clients)))
         elapsed = time.monotonic() - started
-    return report(stats, elapsed, clients)
+    finally:
+        for pool in pools:
+            await pool.aclose()
+    result = report(stats, elapsed, clients)
+    result.update(replicas=len(base_urls), think_s=think_s)
+    return result
 
 
 def report(stats: dict[str, Stats], elapsed_s: float, clients: int) -> dict:
@@ -187,12 +203,14 @@ def free_port() -> int:
         return int(s.getsockname()[1])
 
 
-def build_corpus_store(root: Path) -> str:
-    store = root / "store"
+def build_corpus_store(root: Path, store: str | None = None) -> str:
+    """Ingest the bundled corpus into `store` (default: a folder under root), search index included."""
+    store = store or str(root / "store")
     print(f"building a corpus store in {store} (pcs ingest, with the search index) ...")
-    subprocess.run([str(Path(sys.executable).with_name("pcs")), "ingest", "--store", str(store)],
-                   check=True, cwd=REPO, timeout=900)
-    return str(store)
+    env = {**os.environ, "PCS_INDEX_DIR": str(root / "index-build")} if store.startswith("http") else None
+    subprocess.run([str(Path(sys.executable).with_name("pcs")), "ingest", "--store", store],
+                   check=True, cwd=REPO, timeout=900, env=env, stdout=subprocess.DEVNULL)
+    return store
 
 
 def start_server(store: str, index_dir: str | None, port: int) -> subprocess.Popen[bytes]:
@@ -204,61 +222,86 @@ def start_server(store: str, index_dir: str | None, port: int) -> subprocess.Pop
     return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env)
 
 
-def wait_until_up(url: str, process: subprocess.Popen[bytes], timeout_s: float = 300) -> None:
+def start_oxigraph(location: Path, port: int) -> subprocess.Popen[bytes]:
+    binary = Path(sys.executable).with_name("oxigraph")
+    return subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
+                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 300) -> None:
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise SystemExit(f"the server stopped while starting (exit {process.returncode})")
+            raise SystemExit(f"{url}: the process stopped while starting (exit {process.returncode})")
         try:
-            httpx.get(url + "/openapi.json", timeout=2)
+            httpx.get(url, timeout=2)
             return
         except httpx.HTTPError:
             time.sleep(0.3)
     raise SystemExit(f"{url} did not answer within {timeout_s:g} s")
 
 
+def stop(process: subprocess.Popen[bytes]) -> None:
+    if process.poll() is None:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
 def main(argv: list[str] | None = None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--duration", type=float, default=30.0, help="seconds of load (default 30)")
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (default 200)")
+    parser.add_argument("--think", type=float, default=0.0,
+                        help="mean pause of a client between two requests, in seconds (default 0: flat out)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
     parser.add_argument("--store", help="store folder or SPARQL URL to serve (default: a fresh corpus store)")
     parser.add_argument("--index-dir", help="search index folder (default: beside the store)")
+    parser.add_argument("--replicas", type=int, default=1,
+                        help="API processes; above 1 they share an oxigraph serve store (default 1)")
     parser.add_argument("--url", help="load an already running server instead (loopback only)")
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    if not (0 < args.duration <= 600 and 0 < args.clients <= 1000):
-        parser.error("--duration must be in (0, 600] and --clients in (0, 1000]")
+    if not (0 < args.duration <= 600 and 0 < args.clients <= 1000 and 1 <= args.replicas <= 8):
+        parser.error("--duration must be in (0, 600], --clients in (0, 1000], --replicas in [1, 8]")
+    if args.replicas > 1 and args.store and not args.store.startswith("http"):
+        parser.error("several replicas need a remote store (an embedded store is single-process)")
 
-    server = None
-    tmp = None
+    processes: list[subprocess.Popen[bytes]] = []
+    tmp = tempfile.TemporaryDirectory(prefix="pcs-load-")
     try:
         if args.url:
             if urlsplit(args.url).hostname not in LOOPBACK:
                 parser.error("--url must be a loopback address: this benchmark never loads another host")
-            base_url = args.url.rstrip("/")
+            base_urls = [args.url.rstrip("/")]
         else:
             store = args.store
-            if store is None:
-                tmp = tempfile.TemporaryDirectory(prefix="pcs-load-")
+            if store is None and args.replicas > 1:
+                port = free_port()
+                processes.append(start_oxigraph(Path(tmp.name) / "oxigraph", port))
+                store = f"http://127.0.0.1:{port}/query"
+                wait_for(f"{store}?query=ASK%7B%7D", processes[-1])
+                print(f"oxigraph serve on {store}")
+                build_corpus_store(Path(tmp.name), store)
+            elif store is None:
                 store = build_corpus_store(Path(tmp.name))
-            port = free_port()
-            base_url = f"http://127.0.0.1:{port}"
-            print(f"starting the server on {base_url} over {store} ...")
-            server = start_server(store, args.index_dir, port)
-            wait_until_up(base_url, server)
-        result = asyncio.run(drive(base_url, args.clients, args.duration, args.timeout, args.seed))
+            base_urls = []
+            for replica in range(args.replicas):
+                port = free_port()
+                base_urls.append(f"http://127.0.0.1:{port}")
+                index_dir = args.index_dir or (str(Path(tmp.name) / f"index-{replica}") if args.replicas > 1 else None)
+                print(f"starting an API process on {base_urls[-1]} over {store} ...")
+                processes.append(start_server(store, index_dir, port))
+                wait_for(base_urls[-1] + "/openapi.json", processes[-1])
+        result = asyncio.run(drive(base_urls, args.clients, args.duration, args.timeout, args.seed, args.think))
     finally:
-        if server is not None:
-            server.terminate()
-            try:
-                server.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                server.kill()
-                server.wait()
-        if tmp is not None:
-            tmp.cleanup()
+        for process in reversed(processes):
+            stop(process)
+        tmp.cleanup()
     if args.json:
         args.json.write_text(json.dumps(result, indent=2), encoding="utf-8")
     return result
