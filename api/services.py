@@ -41,6 +41,7 @@ class Services:
     limits: EndpointLimits
     sparql: QueryRunner
     limiter: anyio.CapacityLimiter
+    sparql_limiter: anyio.CapacityLimiter
     _search: Any = None
     search_error: str | None = None
 
@@ -53,7 +54,9 @@ class Services:
             store.flush()  # type: ignore[attr-defined]  # the query workers read what is on disk
         runner = open_runner(settings.store, settings.is_remote, store, settings.base_uri, PREFIXES,
                              limits.sparql_workers)
-        services = cls(settings, workspace, limits, runner, anyio.CapacityLimiter(limits.api_threads))
+        # threads that wait on query workers: many and cheap, apart from those serving the rest of the API
+        services = cls(settings, workspace, limits, runner, anyio.CapacityLimiter(limits.api_threads),
+                       anyio.CapacityLimiter(limits.sparql_workers * 16))
         services._open_search()
         return services
 
@@ -83,6 +86,10 @@ class Services:
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking work (store queries, embeddings) in the bounded thread pool."""
         return await anyio.to_thread.run_sync(fn, *args, limiter=self.limiter)
+
+    async def run_sparql(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run a public SPARQL query: its waiting threads never hold up the JSON API and the pages."""
+        return await anyio.to_thread.run_sync(fn, *args, limiter=self.sparql_limiter)
 
     def close(self) -> None:
         close = getattr(self._search, "close", None)

@@ -56,7 +56,7 @@ class EndpointBusy(PcsError):
 
 class QueryRunner(Protocol):
     def run(self, query: str, accept_select: str, accept_graph: str, max_results: int,
-            timeout: float) -> Answer: ...
+            timeout: float, deadline: float | None = None) -> Answer: ...
 
     def close(self) -> None: ...
 
@@ -141,10 +141,11 @@ class QueryPool:
             self._idle.put(self._spawn())
 
     def run(self, query: str, accept_select: str, accept_graph: str, max_results: int,
-            timeout: float) -> Answer:
-        deadline = time.monotonic() + timeout
+            timeout: float, deadline: float | None = None) -> Answer:
+        """Blocking. `deadline` (time.monotonic()) counts the time the request already waited."""
+        deadline = deadline if deadline is not None else time.monotonic() + timeout
         try:
-            worker = self._idle.get(timeout=timeout)
+            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
         except queue.Empty:
             raise EndpointBusy(timeout) from None
         try:
@@ -200,7 +201,7 @@ class RemoteQueryRunner:
         return serialize_solutions(results, select_media_type(accept_select), max_results)
 
     def run(self, query: str, accept_select: str, accept_graph: str, max_results: int,
-            timeout: float) -> Answer:
+            timeout: float, deadline: float | None = None) -> Answer:
         box: dict[str, object] = {}
 
         def target() -> None:
@@ -212,7 +213,7 @@ class RemoteQueryRunner:
 
         thread = threading.Thread(target=target, daemon=True, name="pcs-remote-query")
         thread.start()
-        thread.join(timeout)
+        thread.join(max((deadline or time.monotonic() + timeout) - time.monotonic(), 0.0))
         if thread.is_alive():
             raise QueryTimeout(timeout)
         if "error" in box:

@@ -110,3 +110,10 @@ def test_ontology_and_shapes_are_published(live_server: str) -> None:
     shapes = httpx.get(f"{live_server}/ontology/shapes", headers={"Accept": "text/turtle"})
     shapes_graph = Graph().parse(data=shapes.text, format="turtle")
     assert any(shapes_graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")))
+
+
+def test_head_requests_answer_like_get_without_a_body(live_server: str) -> None:
+    redirect = httpx.head(f"{live_server}/id/commune/53053", headers={"Accept": "text/turtle"})
+    assert redirect.status_code == 303 and redirect.headers["location"] == "/data/commune/53053.ttl"
+    data = httpx.head(f"{live_server}/data/commune/53053.ttl")
+    assert data.status_code == 200 and data.headers["content-type"].startswith("text/turtle") and not data.content
