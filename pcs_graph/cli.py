@@ -214,6 +214,22 @@ def export(
         sys.stdout.buffer.write(data)
 
 
+@app.command()
+def remove(
+    document: Annotated[str, typer.Argument(help="Nom du fichier ingéré (ex. mons.txt) ou URI du document.")],
+    store: StoreOpt = None,
+    update_url: UpdateUrlOpt = None,
+) -> None:
+    """Retirer un document du graphe (son graphe nommé et ses classifications), par exemple après un renommage."""
+    with Workspace(settings_for(store, update_url)) as ws:
+        uri = document if document.startswith(("http://", "https://")) else str(ws.uris.document(Path(document).name))
+        if not ws.store.ask(f"ASK {{ GRAPH <{uri}> {{ ?s ?p ?o }} }}"):
+            fail(PcsError(f"document inconnu dans le store : {document} ({uri})"))
+        ws.ingestor.remove(uri)
+        console.print(f"Document retiré : {uri}", highlight=False)
+        _update_index(ws)
+
+
 @catalogue_app.command("load")
 def catalogue_load(file: Path, store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:
     """Fusionner un catalogue officiel (CSV code,label) avec la nomenclature apprise."""

@@ -99,7 +99,8 @@ class EmbeddedStore:
 
     def _query(self, query: str) -> object:
         try:
-            return self._store.query(with_prefixes(query), use_default_graph_as_union=True)
+            # prefixes passed apart from the text, so error positions match the user's own query
+            return self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
         except SyntaxError as e:
             raise QueryError(f"requête SPARQL invalide : {e}") from None
         except OSError as e:
@@ -136,7 +137,7 @@ class EmbeddedStore:
 
     def update(self, update: str) -> None:
         try:
-            self._store.update(with_prefixes(update))
+            self._store.update(update, prefixes=PREFIXES)
         except SyntaxError as e:
             raise QueryError(f"mise à jour SPARQL invalide : {e}") from None
         except OSError as e:

@@ -98,3 +98,24 @@ def test_examples_table_resolves_each_rows_commune(workspace):
     rows = workspace.store.select("""SELECT ?name (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action ; pcs:commune/skos:prefLabel ?name }
                                      GROUP BY ?name ORDER BY ?name""")
     assert {r["name"]: int(r["n"]) for r in rows} == {"Châtelet": 2, "Courcelles": 4, "Dour": 1, "Wellin": 4}
+
+
+def test_removing_a_document_drops_its_actions_and_classifications_only(workspace):
+    workspace.ingestor.ingest(MONS)
+    hastiere = workspace.ingestor.ingest(HASTIERE)
+    before_mons = workspace.store.select('SELECT (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode "53053" }')
+    workspace.ingestor.remove(hastiere.document)
+    assert workspace.store.ask('ASK { ?a a pcs:Action ; pcs:commune/pcs:nisCode "91142" }') is False
+    assert workspace.store.ask('ASK { ?a pcs:classificationStatus pcs:Unclassified }') is False
+    assert workspace.store.select(
+        'SELECT (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode "53053" }') == before_mons
+    assert workspace.ingestor.ingest(HASTIERE).status == "added"
+
+
+def test_sparql_errors_point_into_the_users_own_query(workspace):
+    import pytest
+
+    from pcs_graph.errors import QueryError
+
+    with pytest.raises(QueryError, match="1:30"):
+        workspace.store.select("SELECT ?x WHERE { ?x pcs:foo }")
