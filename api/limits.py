@@ -4,7 +4,7 @@
 | -------------------------------------------------- | ------- | ----------------------------------------- |
 | `sparql_timeout` / `PCS_SPARQL_TIMEOUT`            | 10      | seconds a SPARQL query may run (504 after) |
 | `sparql_max_results` / `PCS_SPARQL_MAX_RESULTS`    | 10000   | rows or triples a query may return         |
-| `sparql_workers` / `PCS_SPARQL_WORKERS`            | 2       | query processes (embedded store)           |
+| `sparql_workers` / `PCS_SPARQL_WORKERS`            | 4       | query processes (embedded store)           |
 | `sparql_service_allow` / `PCS_SPARQL_SERVICE_ALLOW`| (none)  | space-separated endpoint IRIs SERVICE may call |
 | `max_body_bytes` / `PCS_MAX_BODY_BYTES`            | 262144  | largest request body accepted (413 above)  |
 | `api_threads` / `PCS_API_THREADS`                  | 8       | threads running store and search calls     |
@@ -22,7 +22,7 @@ from pcs_graph.config import Settings
 class EndpointLimits:
     sparql_timeout: float = 10.0
     sparql_max_results: int = 10_000
-    sparql_workers: int = 2
+    sparql_workers: int = 4
     sparql_service_allow: tuple[str, ...] = ()
     max_body_bytes: int = 256 * 1024
     api_threads: int = 8
