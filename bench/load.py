@@ -8,11 +8,14 @@ latency per kind of request and the error count.
     python bench/load.py --url http://127.0.0.1:8000           # an already running server (loopback only)
     python bench/load.py --replicas 2         # oxigraph serve + 2 API processes, clients spread over both
     python bench/load.py --think 1            # each client pauses ~1 s (exponential) between requests
+    python bench/load.py --hostile 0.02       # 2% pathological SPARQL queries mixed in (must be stopped)
 
 Bounded and self-stopping: clients stop issuing requests at the deadline, requests in flight get
 at most --timeout seconds, and the server it started is stopped at the end. Routes the server does
 not have (404 on a first probe) are left out with a printed note. An error is a transport failure,
-a timeout or any status >= 400 (a 429 or 503 under load counts as an error).
+a timeout or any status >= 400 (a 429 or 503 under load counts as an error); for the optional
+hostile queries, a 400/403/503/504 refusal (or a 200 within the time limit) is the expected answer
+and anything else an error; their p99 shows the time limit holding.
 """
 
 from __future__ import annotations
@@ -48,8 +51,18 @@ SPARQL = [
 ]
 PREFIXES = ("PREFIX pcs: <https://w3id.org/pcs/ontology#>\nPREFIX skos: <http://www.w3.org/2004/02/skos/core#>\n"
             "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n")
-# kind → share of the requests
-MIX = {"search": 0.4, "pages": 0.3, "api": 0.15, "sparql": 0.15}
+# queries the endpoint must stop (time limit, result cap) or refuse (SERVICE), never run to the end
+HOSTILE = [
+    "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }",                  # cartesian product
+    "SELECT (COUNT(*) AS ?n) WHERE { ?s (<urn:x:p>|!<urn:x:q>)* ?o . ?o (!<urn:x:q>)* ?z }",  # unbounded paths
+    "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f }",                                             # result cap
+    "SELECT * WHERE { SERVICE <http://169.254.169.254/sparql> { ?s ?p ?o } }",           # SERVICE elsewhere
+]
+# a hostile query is handled when it is stopped or refused (400 result cap, 403 SERVICE, 503 busy,
+# 504 time limit) or when it ends within the time limit anyway (200: the corpus is small)
+HANDLED = {200, 400, 403, 503, 504}
+# kind → share of the requests (hostile: --hostile, taken from the others proportionally)
+MIX = {"search": 0.4, "pages": 0.3, "api": 0.15, "sparql": 0.15, "hostile": 0.0}
 
 
 @dataclass
@@ -82,6 +95,7 @@ def candidate_requests() -> dict[str, list[str]]:
         "pages": ["/", "/commune/53053", *(f"/recherche?q={quote(q)}" for q in SEARCHES[:6])],
         "api": [],  # filled from the server's OpenAPI: its GET routes without path parameters
         "sparql": sparql,
+        "hostile": [f"/sparql?query={quote(q)}" for q in HOSTILE],
     }
 
 
@@ -103,6 +117,9 @@ async def probe(client: httpx.AsyncClient, requests: dict[str, list[str]]) -> di
     """Keep the routes that exist (anything but 404/405); say which ones are left out."""
     kept: dict[str, list[str]] = {}
     for kind, urls in requests.items():
+        if kind == "hostile":  # not probed: each would hold a query worker up to the time limit
+            kept[kind] = urls
+            continue
         kept[kind] = []
         for url in urls:
             try:
@@ -125,9 +142,9 @@ async def probe(client: httpx.AsyncClient, requests: dict[str, list[str]]) -> di
 
 
 async def one_client(client: httpx.AsyncClient, requests: dict[str, list[str]], stats: dict[str, Stats],
-                     deadline: float, rng: random.Random, think_s: float) -> None:
-    kinds = list(requests)
-    weights = [MIX[k] for k in kinds]
+                     deadline: float, rng: random.Random, think_s: float, mix: dict[str, float]) -> None:
+    kinds = [k for k in requests if mix.get(k)]
+    weights = [mix[k] for k in kinds]
     while time.monotonic() < deadline:
         if think_s:
             await asyncio.sleep(min(rng.expovariate(1 / think_s), max(0.0, deadline - time.monotonic())))
@@ -139,7 +156,10 @@ async def one_client(client: httpx.AsyncClient, requests: dict[str, list[str]], 
         try:
             response = await client.get(url)
             await response.aread()
-            outcome, ok = str(response.status_code), response.status_code < 400
+            if kind == "hostile":  # success is being stopped or refused, with a clear status
+                outcome, ok = str(response.status_code), response.status_code in HANDLED
+            else:
+                outcome, ok = str(response.status_code), response.status_code < 400
         except httpx.TimeoutException:
             outcome, ok = "timeout", False
         except httpx.HTTPError as e:
@@ -148,7 +168,7 @@ async def one_client(client: httpx.AsyncClient, requests: dict[str, list[str]], 
 
 
 async def drive(base_urls: list[str], clients: int, duration_s: float, timeout_s: float, seed: int,
-                think_s: float = 0.0) -> dict:
+                think_s: float = 0.0, hostile: float = 0.0) -> dict:
     """`clients` clients, client i talking to replica i mod len(base_urls) (a sticky load balancer)."""
     per_replica = -(-clients // len(base_urls))
     limits = httpx.Limits(max_connections=per_replica, max_keepalive_connections=per_replica)
@@ -158,6 +178,8 @@ async def drive(base_urls: list[str], clients: int, duration_s: float, timeout_s
         requests["api"] = await api_routes(pools[0])
         print("probing routes:")
         requests = await probe(pools[0], requests)
+        mix = {k: share * (1 - hostile) for k, share in MIX.items()} | {"hostile": hostile}
+        requests = {k: v for k, v in requests.items() if mix.get(k)}
         if not requests:
             raise SystemExit("no route to load: is the server complete?")
         stats = {kind: Stats() for kind in requests}
@@ -167,13 +189,13 @@ async def drive(base_urls: list[str], clients: int, duration_s: float, timeout_s
         deadline = started + duration_s
         rng = random.Random(seed)
         await asyncio.gather(*(one_client(pools[i % len(pools)], requests, stats, deadline,
-                                          random.Random(rng.random()), think_s) for i in range(clients)))
+                                          random.Random(rng.random()), think_s, mix) for i in range(clients)))
         elapsed = time.monotonic() - started
     finally:
         for pool in pools:
             await pool.aclose()
     result = report(stats, elapsed, clients)
-    result.update(replicas=len(base_urls), think_s=think_s)
+    result.update(replicas=len(base_urls), think_s=think_s, hostile_share=hostile)
     return result
 
 
@@ -257,6 +279,9 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--clients", type=int, default=200, help="concurrent clients (default 200)")
     parser.add_argument("--think", type=float, default=0.0,
                         help="mean pause of a client between two requests, in seconds (default 0: flat out)")
+    parser.add_argument("--hostile", type=float, default=0.0,
+                        help="share of pathological SPARQL queries (cartesian, unbounded paths, SERVICE); "
+                             "for them a 400/403/503/504 refusal is the expected answer (default 0)")
     parser.add_argument("--timeout", type=float, default=30.0, help="per-request timeout in seconds")
     parser.add_argument("--store", help="store folder or SPARQL URL to serve (default: a fresh corpus store)")
     parser.add_argument("--index-dir", help="search index folder (default: beside the store)")
@@ -266,8 +291,10 @@ def main(argv: list[str] | None = None) -> dict:
     parser.add_argument("--seed", type=int, default=6)
     parser.add_argument("--json", type=Path, help="also write the figures to this JSON file")
     args = parser.parse_args(argv)
-    if not (0 < args.duration <= 600 and 0 < args.clients <= 1000 and 1 <= args.replicas <= 8):
-        parser.error("--duration must be in (0, 600], --clients in (0, 1000], --replicas in [1, 8]")
+    if not (0 < args.duration <= 600 and 0 < args.clients <= 1000 and 1 <= args.replicas <= 8
+            and 0 <= args.hostile <= 0.5):
+        parser.error("--duration must be in (0, 600], --clients in (0, 1000], --replicas in [1, 8], "
+                     "--hostile in [0, 0.5]")
     if args.replicas > 1 and args.store and not args.store.startswith("http"):
         parser.error("several replicas need a remote store (an embedded store is single-process)")
 
@@ -297,7 +324,8 @@ def main(argv: list[str] | None = None) -> dict:
                 print(f"starting an API process on {base_urls[-1]} over {store} ...")
                 processes.append(start_server(store, index_dir, port))
                 wait_for(base_urls[-1] + "/openapi.json", processes[-1])
-        result = asyncio.run(drive(base_urls, args.clients, args.duration, args.timeout, args.seed, args.think))
+        result = asyncio.run(drive(base_urls, args.clients, args.duration, args.timeout, args.seed, args.think,
+                                   args.hostile))
     finally:
         for process in reversed(processes):
             stop(process)
