@@ -30,6 +30,13 @@ class Partner(BaseModel):
 
 
 class ActionSummary(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "uri": "https://w3id.org/pcs/id/action/53053/2020-2025/23", "path": "action/53053/2020-2025/23",
+        "label": "Activités de rencontre pour personnes isolées", "code": "5.5.01",
+        "action_type_label": "Activités de rencontre pour personnes isolées", "axis": 5, "nis": "53053",
+        "commune": "Mons", "programme": "2020-2025", "status": "declared",
+        "source": "https://w3id.org/pcs/id/document/mons-pcs-2020-2025-txt", "partners": []}]}}
+
     uri: str
     path: str = Field(description="chemin relatif de l'URI, ex. action/53053/2020-2025/23")
     label: str
@@ -70,6 +77,10 @@ class ActionDetail(ActionSummary):
 
 
 class CommuneSummary(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "uri": "https://w3id.org/pcs/id/commune/53053", "nis": "53053", "name": "Mons", "province": "Hainaut",
+        "province_nis": "50000", "population": 95231, "size_band": "ge50k", "actions": 32}]}}
+
     uri: str
     nis: str
     name: str
@@ -104,6 +115,11 @@ class CommuneDetail(CommuneSummary):
 
 
 class ActionTypeSummary(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "uri": "https://w3id.org/pcs/id/action-type/5.5.01", "code": "5.5.01",
+        "label": "Activités de rencontre pour personnes isolées", "axis": 5, "theme": "5.5", "actions": 3,
+        "communes": 1}]}}
+
     uri: str
     code: str
     label: str | None = None
@@ -131,6 +147,10 @@ class ActionTypeDetail(ActionTypeSummary):
 
 
 class PartnerSummary(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "uri": "https://w3id.org/pcs/id/partner/asbl-pourquoi-pas-toi", "slug": "asbl-pourquoi-pas-toi",
+        "name": "ASBL Pourquoi pas toi", "kind": "ASBL", "actions": 2, "communes": 1, "article20_actions": 2}]}}
+
     uri: str
     slug: str
     name: str
