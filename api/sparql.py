@@ -13,7 +13,8 @@ Refused with 4xx: a missing or repeated `query` (400), a syntax error (400, the 
 any update (`update=`, application/sparql-update, INSERT/DELETE/LOAD/CLEAR/... : 403), SERVICE to an
 endpoint not allow-listed (403), a wrong POST content type (415), a result beyond the cap (400).
 A query past the time limit is stopped (504). GET /sparql without a query from a browser is sent
-(303) to the query page `/requetes` served by the pages.
+(303) to the query page `/requetes` served by the pages; an RDF client (Accept: text/turtle...) gets
+the SPARQL 1.1 Service Description of the endpoint.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 
 from .errors import BadRequest, NotAcceptable, UnsupportedMediaType
-from .negotiation import best_media_type, prefers_html
+from .negotiation import best_media_type, parse_accept, prefers_html
 from .services import Services, get_services
 from .sparql_guard import UpdateRefused, check_query
 from .sparql_results import GRAPH_TYPES, SELECT_TYPES
@@ -74,6 +75,9 @@ async def sparql_get(request: Request, services: Services = Depends(get_services
     queries = params.getlist("query")
     if not queries and prefers_html(request.headers.get("accept")):
         return RedirectResponse(QUERY_PAGE, status_code=303)
+    if not queries and (media := description_media_type(request.headers.get("accept"))):
+        return Response(service_description(str(request.base_url), services, media), media_type=media,
+                        headers={"Vary": "Accept"})
     return await answer(request, services, single_query(queries))
 
 
@@ -96,6 +100,48 @@ async def sparql_post(request: Request, services: Services = Depends(get_service
             f"type de contenu {content_type or '(absent)'!r} non accepté : envoyez la requête en "
             f"{FORM} (paramètre query) ou en {SPARQL_QUERY}")
     return await answer(request, services, single_query(queries))
+
+
+SD = "http://www.w3.org/ns/sparql-service-description#"
+FORMATS = "http://www.w3.org/ns/formats/"
+RDFLIB = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+          "application/rdf+xml": "xml"}
+
+
+def description_media_type(accept: str | None) -> str | None:
+    """The RDF type a client names explicitly (not through */*) when it GETs /sparql without a query."""
+    named = [r for r in parse_accept(accept) if r.type != "*" and r.subtype != "*" and r.q > 0]
+    if not any(f"{r.type}/{r.subtype}" in RDFLIB for r in named):
+        return None
+    return best_media_type(accept, list(RDFLIB))
+
+
+def service_description(public: str, services: Services, media: str) -> bytes:
+    """SPARQL 1.1 Service Description of this endpoint: language, formats, union default graph, limits."""
+    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib.namespace import DCTERMS, RDF
+
+    sd, formats = Namespace(SD), Namespace(FORMATS)
+    endpoint = URIRef(f"{public}sparql")
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("formats", FORMATS)
+    g.add((endpoint, RDF.type, sd.Service))
+    g.add((endpoint, sd.endpoint, endpoint))
+    g.add((endpoint, sd.supportedLanguage, sd.SPARQL11Query))
+    g.add((endpoint, sd.feature, sd.UnionDefaultGraph))
+    for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
+                 "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
+        g.add((endpoint, sd.resultFormat, formats[name]))
+    dataset = BNode()
+    g.add((endpoint, sd.defaultDataset, dataset))
+    g.add((dataset, RDF.type, sd.Dataset))
+    g.add((dataset, DCTERMS.source, services.workspace.uris.dataset()))
+    limits = services.limits
+    g.add((endpoint, DCTERMS.description, Literal(
+        f"Endpoint en lecture seule ; limite de {limits.sparql_timeout:g} s et de {limits.sparql_max_results} "
+        "résultats par requête ; SERVICE refusé hors liste autorisée.", lang="fr")))
+    return g.serialize(format=RDFLIB[media], encoding="utf-8")
 
 
 def decode(body: bytes) -> str:

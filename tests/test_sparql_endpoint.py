@@ -11,7 +11,7 @@ import xml.etree.ElementTree as ET
 
 import httpx
 import pytest
-from rdflib import Graph
+from rdflib import Graph, URIRef
 from SPARQLWrapper import SPARQLWrapper
 
 from server import TEST_LIMITS
@@ -134,6 +134,16 @@ def test_post_with_a_wrong_content_type_is_415(live_server: str) -> None:
                           headers={"Content-Type": "application/json"})
     assert response.status_code == 415
     assert "application/sparql-query" in response.json()["detail"]
+
+
+def test_rdf_client_without_query_gets_the_service_description(live_server: str) -> None:
+    response = httpx.get(f"{live_server}/sparql", headers={"Accept": "text/turtle"})
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/turtle")
+    graph = Graph().parse(data=response.text, format="turtle")
+    sd = "http://www.w3.org/ns/sparql-service-description#"
+    endpoint = URIRef(f"{live_server}/sparql")
+    assert (endpoint, URIRef(sd + "supportedLanguage"), URIRef(sd + "SPARQL11Query")) in graph
+    assert (endpoint, URIRef(sd + "feature"), URIRef(sd + "UnionDefaultGraph")) in graph
 
 
 def test_browser_without_query_is_sent_to_the_query_page(live_server: str) -> None:
