@@ -247,7 +247,8 @@ def start_server(store: str, index_dir: str | None, port: int) -> subprocess.Pop
 def start_oxigraph(location: Path, port: int) -> subprocess.Popen[bytes]:
     binary = Path(sys.executable).with_name("oxigraph")
     return subprocess.Popen([str(binary), "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-                             "--union-default-graph"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--union-default-graph", "--timeout-s", "30"],  # the server stops what the API gave up
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 
 
 def wait_for(url: str, process: subprocess.Popen[bytes], timeout_s: float = 300) -> None:

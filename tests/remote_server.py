@@ -49,7 +49,8 @@ def wait_until_answers(url: str, process: subprocess.Popen[bytes], timeout_s: fl
 
 
 class OxigraphServer:
-    """`oxigraph serve --location DIR --bind 127.0.0.1:PORT --union-default-graph`, killed on exit."""
+    """`oxigraph serve --location DIR --bind 127.0.0.1:PORT --union-default-graph --timeout-s 120`,
+    stopped on exit (the timeout ends queries a client gave up on)."""
 
     def __init__(self, location: Path) -> None:
         binary = oxigraph_binary()
@@ -61,7 +62,7 @@ class OxigraphServer:
         self.query_url = f"{self.base_url}/query"
         self.update_url = f"{self.base_url}/update"
         self._command = [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{self.port}",
-                         "--union-default-graph"]
+                         "--union-default-graph", "--timeout-s", "120"]
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> "OxigraphServer":
