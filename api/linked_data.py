@@ -77,7 +77,8 @@ def has_page(request: Request, path: str) -> bool:
 
 # --- resources --------------------------------------------------------------------------------
 
-@router.api_route("/id/{path:path}", methods=["GET", "HEAD"], status_code=303, summary="URI d'une ressource : 303 vers sa page ou ses données",
+@router.head("/id/{path:path}", include_in_schema=False)
+@router.get("/id/{path:path}", status_code=303, summary="URI d'une ressource : 303 vers sa page ou ses données",
             responses={303: {"description": "voir Location"}, 404: {"description": "ressource inconnue"}})
 async def resource(path: str, request: Request, services: Services = Depends(get_services)) -> Response:
     uri = services.settings.base_uri + path
@@ -118,7 +119,8 @@ def describe(services: Services, uri: str) -> Graph:
         }}""")
 
 
-@router.api_route("/data/{path:path}", methods=["GET", "HEAD"], summary="Description RDF d'une ressource (.ttl, .jsonld, .nt, .rdf)",
+@router.head("/data/{path:path}", include_in_schema=False)
+@router.get("/data/{path:path}", summary="Description RDF d'une ressource (.ttl, .jsonld, .nt, .rdf)",
             responses={200: {"content": {m: {} for m in EXTENSIONS.values()}}, 404: {"description": "inconnue"}})
 async def data(path: str, services: Services = Depends(get_services)) -> Response:
     stem, _, ext = path.rpartition(".")
@@ -133,7 +135,8 @@ async def data(path: str, services: Services = Depends(get_services)) -> Respons
 
 # --- the whole graph ---------------------------------------------------------------------------
 
-@router.api_route("/dump", methods=["GET", "HEAD"], summary="Tout le graphe (Turtle, N-Triples, N-Quads, TriG, JSON-LD)",
+@router.head("/dump", include_in_schema=False)
+@router.get("/dump", summary="Tout le graphe (Turtle, N-Triples, N-Quads, TriG, JSON-LD)",
             responses={200: {"content": {m: {} for m in DUMP_FORMATS.values()}}})
 async def dump(request: Request,
                format: Annotated[str | None, Query(pattern="^(ttl|nt|nq|trig|jsonld)$",
@@ -214,9 +217,11 @@ def negotiated_rdf(request: Request) -> tuple[str, str]:
     return media, media
 
 
-@router.api_route("/.well-known/void", methods=["GET", "HEAD"], summary="Description VoID/DCAT du jeu de données", response_class=Response,
+@router.head("/.well-known/void", include_in_schema=False)
+@router.get("/.well-known/void", summary="Description VoID/DCAT du jeu de données", response_class=Response,
             responses=RDF_DOC)
-@router.api_route("/dataset", methods=["GET", "HEAD"], summary="Description VoID/DCAT du jeu de données", response_class=Response, responses=RDF_DOC)
+@router.head("/dataset", include_in_schema=False)
+@router.get("/dataset", summary="Description VoID/DCAT du jeu de données", response_class=Response, responses=RDF_DOC)
 async def dataset(request: Request, services: Services = Depends(get_services)) -> Response:
     media, label = negotiated_rdf(request)
     graph = await services.run(dataset_graph, services, str(request.base_url))
@@ -236,14 +241,16 @@ def ontology_body(path: Path, media: str) -> bytes:
     return ox.serialize(list(ox.parse(text, format=ox.RdfFormat.TURTLE)), format=fmt) or b""
 
 
-@router.api_route("/ontology", methods=["GET", "HEAD"], summary="L'ontologie pcs: (Turtle, JSON-LD, N-Triples selon Accept)", response_class=Response,
+@router.head("/ontology", include_in_schema=False)
+@router.get("/ontology", summary="L'ontologie pcs: (Turtle, JSON-LD, N-Triples selon Accept)", response_class=Response,
             responses=RDF_DOC)
 async def ontology(request: Request) -> Response:
     media, label = negotiated_rdf(request)
     return rdf_response(ontology_body(ONTOLOGY_FILES["ontology"], media), label)
 
 
-@router.api_route("/ontology/shapes", methods=["GET", "HEAD"], summary="Les formes SHACL d'un graphe valide", response_class=Response,
+@router.head("/ontology/shapes", include_in_schema=False)
+@router.get("/ontology/shapes", summary="Les formes SHACL d'un graphe valide", response_class=Response,
             responses=RDF_DOC)
 async def shapes(request: Request) -> Response:
     media, label = negotiated_rdf(request)

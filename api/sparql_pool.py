@@ -30,6 +30,7 @@ import signal
 import sys
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Protocol
@@ -38,8 +39,8 @@ import pyoxigraph as ox
 
 from pcs_graph.errors import PcsError, QueryError, StoreError
 
-from .sparql_results import Answer, ResultTooLarge, run_query, serialize_solutions, serialize_triples, \
-    select_media_type, graph_media_type, BOOLEAN_FORMATS
+from .sparql_results import (BOOLEAN_FORMATS, Answer, ResultTooLarge, graph_media_type, run_query,
+                             select_media_type, serialize_solutions, serialize_triples)
 
 
 class QueryTimeout(PcsError):
@@ -91,7 +92,9 @@ def _worker_main(conn: Connection, store_path: str, base_iri: str | None, prefix
             reply = ("syntax", str(e))
         except ResultTooLarge as e:
             reply = ("too_large", e.limit)
-        except Exception as e:  # noqa: BLE001 - reported to the client, the worker keeps serving
+        except BaseException as e:  # noqa: BLE001 - also pyoxigraph's PanicException: reported, worker serves on
+            if isinstance(e, (KeyboardInterrupt, SystemExit)):
+                raise
             reply = ("error", f"{type(e).__name__}: {e}")
         conn.send(reply)
 
@@ -116,8 +119,14 @@ class QueryPool:
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        # Workers are started from this one long-lived thread: Linux delivers PR_SET_PDEATHSIG when the
+        # *thread* that forked a child exits, and the request threads of anyio's pool come and go.
+        self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcs-sparql-spawner")
         for _ in range(size):
-            self._idle.put(self._spawn())
+            self._idle.put(self._start_worker())
+
+    def _start_worker(self) -> "_Worker":
+        return self._spawner.submit(self._spawn).result()
 
     def _spawn(self) -> _Worker:
         parent, child = self._context.Pipe()
@@ -140,16 +149,20 @@ class QueryPool:
         if not self._closed:
             # respawned in the request's own thread: the client whose query ran away pays the ~0.2 s
             # (measured: respawning in the background let runaway clients take the fresh workers first)
-            self._idle.put(self._spawn())
+            self._idle.put(self._start_worker())
 
     def run(self, query: str, accept_select: str, accept_graph: str, max_results: int,
             timeout: float, deadline: float | None = None) -> Answer:
         """Blocking. `deadline` (time.monotonic()) counts the time the request already waited."""
         deadline = deadline if deadline is not None else time.monotonic() + timeout
-        try:
-            worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
-        except queue.Empty:
-            raise EndpointBusy(timeout) from None
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
+            except queue.Empty:
+                raise EndpointBusy(timeout) from None
+            if worker.process.is_alive():
+                break
+            self._replace(worker)  # died while idle (killed from outside): never hand it a query
         try:
             worker.conn.send((query, accept_select, accept_graph, max_results))
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
@@ -168,6 +181,7 @@ class QueryPool:
             workers, self._all = list(self._all), set()
         for worker in workers:
             worker.kill()
+        self._spawner.shutdown(wait=False)
 
 
 def _answer(reply: tuple) -> Answer:

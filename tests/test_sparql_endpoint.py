@@ -309,3 +309,48 @@ def test_endpoint_over_a_remote_oxigraph_store_gives_the_same_answers_and_limits
             assert httpx.get(f"{remote.url}/api/communes/53053").json()["actions"] == 32
         finally:
             remote.stop()
+
+
+# --- the query workers themselves ---------------------------------------------------------------
+
+def test_a_worker_replaced_from_a_short_lived_thread_survives_that_thread(corpus_store) -> None:
+    """Linux kills a child when the *thread* that started it exits (PR_SET_PDEATHSIG): replacements
+    must not be started by the request threads, which come and go."""
+    from api.sparql_pool import QueryPool, QueryTimeout
+    from pcs_graph.vocab import PREFIXES
+
+    pool = QueryPool(corpus_store.store, corpus_store.base_uri, PREFIXES, size=1)
+    try:
+        outcome: list[BaseException] = []
+
+        def timed_out_in_a_thread() -> None:
+            try:
+                pool.run(CARTESIAN, SPARQL_JSON, "text/turtle", 10, timeout=0.5)
+            except QueryTimeout as e:
+                outcome.append(e)
+
+        thread = threading.Thread(target=timed_out_in_a_thread)
+        thread.start()
+        thread.join(30)
+        assert outcome, "the cartesian product was stopped"
+        time.sleep(0.5)  # the thread that asked for the replacement is gone
+        assert pool._idle.queue[0].process.is_alive()
+        answer = pool.run(MONS, SPARQL_JSON, "text/turtle", 10, timeout=10)
+        assert json.loads(answer.body)["results"]["bindings"][0]["label"]["value"] == "Mons"
+    finally:
+        pool.close()
+
+
+def test_a_worker_killed_from_outside_is_replaced_before_it_gets_a_query(corpus_store) -> None:
+    from api.sparql_pool import QueryPool
+    from pcs_graph.vocab import PREFIXES
+
+    pool = QueryPool(corpus_store.store, corpus_store.base_uri, PREFIXES, size=1)
+    try:
+        worker = pool._idle.queue[0]
+        worker.process.kill()
+        worker.process.join(5)
+        answer = pool.run(MONS, "text/csv", "text/turtle", 10, timeout=10)
+        assert answer.body.decode().splitlines() == ["label", "Mons"]
+    finally:
+        pool.close()
