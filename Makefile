@@ -27,6 +27,9 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	@command -v chromium >/dev/null 2>&1 || { \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "chromium missing: sudo apt-get install chromium (browser tests will be skipped)"; fi; }
+	@command -v virtuoso-t >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ]; then { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends virtuoso-opensource-7-bin; } >/dev/null || echo "virtuoso install failed: its store tests will be skipped"; \
+	  else echo "virtuoso missing: sudo apt-get install virtuoso-opensource-7-bin (Virtuoso store tests will be skipped)"; fi; }
 	touch $@
 
 test: install-test

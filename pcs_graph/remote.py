@@ -12,6 +12,12 @@ Requirements on the server, checked when the store is opened:
 - each update request is applied atomically (Oxigraph, Fuseki/TDB2 and Virtuoso do): a document's
   graph is replaced whole or not at all, as with the embedded store.
 
+Virtuoso (tested with Debian's virtuoso-opensource-7 7.2.5) speaks a slightly different dialect,
+recognised by its `Server` header and adapted here: ASK answered as a `__ASK_RETVAL` table, blank
+nodes labelled `nodeID://…`, blank nodes refused in INSERT DATA and long INSERT DATA blocks refused
+by its compiler (rewritten as templates / chunked operations of the same single request), and
+its own system graphs, left out of dumps. Give it `--update-url` (its /sparql URL itself).
+
 Credentials come from the environment only (`PCS_STORE_USER`, `PCS_STORE_PASSWORD`, HTTP basic
 auth): a URL carrying `user:password@` is refused, since command lines are visible to every user of
 the machine. `PCS_STORE_TIMEOUT` (seconds, default 120) bounds each request.
@@ -19,7 +25,9 @@ the machine. `PCS_STORE_TIMEOUT` (seconds, default 120) bounds each request.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 from collections.abc import Mapping
 from urllib.parse import urlsplit, urlunsplit
 
@@ -85,6 +93,7 @@ class RemoteStore:
                 )
         self.query_url = query_url
         self.update_url = update_url or derive_update_url(query_url)
+        self._virtuoso = False  # learned from the Server header of the first answer
         timeout = timeout_s if timeout_s is not None else float(env.get("PCS_STORE_TIMEOUT") or DEFAULT_TIMEOUT_S)
         self._client = httpx.Client(
             auth=credentials_from(env),
@@ -100,6 +109,7 @@ class RemoteStore:
         headers = {"Accept": accept} if accept else {}
         try:
             response = self._client.post(url, data=form, headers=headers)
+            self._virtuoso = response.headers.get("server", "").startswith("Virtuoso")
         except httpx.TimeoutException:
             raise StoreError(f"le store distant {url} n'a pas répondu à temps") from None
         except httpx.HTTPError as e:
@@ -133,8 +143,11 @@ class RemoteStore:
 
     def ask(self, query: str) -> bool:
         results = _parse_results(self._query(query, SELECT_MEDIA))
-        if not isinstance(results, ox.QueryBoolean):
-            raise QueryError("une requête ASK était attendue")
+        if isinstance(results, ox.QuerySolutions):
+            # Virtuoso answers ASK as a table `__ASK_RETVAL`: one row holding 1 when true, no row when false
+            if [v.value for v in results.variables] != ["__ASK_RETVAL"]:
+                raise QueryError("une requête ASK était attendue")
+            return any(s["__ASK_RETVAL"] is not None and s["__ASK_RETVAL"].value in ("1", "true") for s in results)
         return bool(results)
 
     def construct(self, query: str) -> Graph:
@@ -152,19 +165,22 @@ class RemoteStore:
         return RawResult(response.content, _media_type(response))
 
     def update(self, update: str) -> None:
+        if self._virtuoso:
+            update = insert_data_as_templates(update)
         self._post(self.update_url, {"update": with_prefixes(update)})
 
     def dump(self, media_type: str) -> bytes:
         fmt = GRAPH_FORMATS.get(media_type)
         if fmt is None:
             raise StoreError(f"format d'export inconnu : {media_type}")
+        # every named graph but the server's own (Virtuoso keeps its configuration in graphs)
+        own = _VIRTUOSO_SYSTEM_GRAPHS if self._virtuoso else ""
+        response = self._query(f"SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} {own} }}", SELECT_MEDIA)
+        quads = [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in _parse_results(response)]  # type: ignore[union-attr]
         if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
-            response = self._query("SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }", SELECT_MEDIA)
-            quads = [ox.Quad(s["s"], s["p"], s["o"], s["g"]) for s in _parse_results(response)]  # type: ignore[union-attr]
             return ox.serialize(sorted(quads, key=str), format=fmt, prefixes=PREFIXES)
         # triple formats: the union of all graphs (the ontology included), as the embedded store gives
-        response = self._query("CONSTRUCT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }", TRIPLES_MEDIA)
-        triples = set(ox.parse(response.content, format=ox.RdfFormat.N_TRIPLES))
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
         return ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIXES)
 
     def flush(self) -> None:
@@ -185,6 +201,56 @@ class RemoteStore:
             )
 
 
+_VIRTUOSO_SYSTEM_GRAPHS = ('FILTER(!STRSTARTS(STR(?g), "http://www.openlinksw.com/") && ?g != <http://www.w3.org/ns/ldp#> '
+                           '&& !STRENDS(STR(?g), "/sparql"))')
+_GRAPH_BLOCK = re.compile(r"^\{\s*GRAPH\s*(<[^>]*>)\s*\{(.*)\}\s*\}$", re.S)
+VIRTUOSO_CHUNK_LINES = 500  # its SPARQL compiler runs out of parser memory on a few thousand triples
+
+
+def insert_data_as_templates(update: str) -> str:
+    """`INSERT DATA { GRAPH <g> { … } }` → `INSERT { GRAPH <g> { … } } WHERE {}`, in operations of at most
+    VIRTUOSO_CHUNK_LINES triples, all in the same request. Virtuoso accepts blank nodes (the ontology's
+    OWL lists) in a template but refuses them in INSERT DATA ("constant clause"), and its compiler
+    fails on one long block ("memory exhausted")."""
+    out, i = [], 0
+    while (start := update.find("INSERT DATA", i)) != -1:
+        brace = update.index("{", start)
+        end = _matching_brace(update, brace)
+        block = update[brace:end + 1]
+        match = _GRAPH_BLOCK.match(block)
+        if match and "_:" not in match.group(2):
+            graph, lines = match.group(1), match.group(2).strip().splitlines()
+            chunks = [lines[n:n + VIRTUOSO_CHUNK_LINES] for n in range(0, len(lines), VIRTUOSO_CHUNK_LINES)] or [[]]
+            ops = " ;\n".join(f"INSERT DATA {{ GRAPH {graph} {{\n" + "\n".join(c) + "\n} }" for c in chunks)
+        else:  # blank nodes: one template, so that each label names one node throughout
+            ops = "INSERT " + block + " WHERE {}"
+        out.append(update[i:start] + ops)
+        i = end + 1
+    out.append(update[i:])
+    return "".join(out)
+
+
+def _matching_brace(text: str, open_at: int) -> int:
+    """Index of the brace closing the one at `open_at`, skipping string literals and IRIs."""
+    depth, i = 0, open_at
+    while i < len(text):
+        c = text[i]
+        if c == '"':
+            i += 1
+            while text[i] != '"':
+                i += 2 if text[i] == "\\" else 1
+        elif c == "<" and (j := text.find(">", i)) != -1 and " " not in text[i:j]:
+            i = j
+        elif c == "{":
+            depth += 1
+        elif c == "}":
+            depth -= 1
+            if depth == 0:
+                return i
+        i += 1
+    raise QueryError("mise à jour SPARQL mal formée : accolade non fermée après INSERT DATA")
+
+
 def _media_type(response: httpx.Response) -> str:
     return response.headers.get("content-type", "application/octet-stream").split(";")[0].strip().lower()
 
@@ -196,10 +262,23 @@ def _parse_results(response: httpx.Response) -> ox.QuerySolutions | ox.QueryBool
         fmt = ox.QueryResultsFormat.JSON
     if fmt is None:
         raise QueryError(f"réponse inattendue du store distant ({media}) : une requête SELECT ou ASK était attendue")
+    body = response.content
+    if fmt == ox.QueryResultsFormat.JSON and b'"nodeID://' in body:
+        body = _plain_bnode_labels(body)
     try:
-        return ox.parse_query_results(response.content, format=fmt)  # type: ignore[return-value]
+        return ox.parse_query_results(body, format=fmt)  # type: ignore[return-value]
     except SyntaxError as e:
         raise StoreError(f"réponse illisible du store distant : {e}") from None
+
+
+def _plain_bnode_labels(body: bytes) -> bytes:
+    """Virtuoso labels blank nodes `nodeID://b10001`, which is not a valid label: keep letters and digits."""
+    data = json.loads(body)
+    for row in data.get("results", {}).get("bindings", []):
+        for term in row.values():
+            if term.get("type") == "bnode":
+                term["value"] = re.sub(r"[^A-Za-z0-9]", "", term["value"]) or "b"
+    return json.dumps(data).encode()
 
 
 def _message(response: httpx.Response) -> str:

@@ -126,6 +126,106 @@ class ApiServer:
         self.stop()
 
 
+VIRTUOSO_INI = """[Database]
+DatabaseFile = {d}/virtuoso.db
+ErrorLogFile = {d}/virtuoso.log
+LockFile = {d}/virtuoso.lck
+TransactionFile = {d}/virtuoso.trx
+xa_persistent_file = {d}/virtuoso.pxa
+Striping = 0
+TempStorage = TempDatabase
+
+[TempDatabase]
+DatabaseFile = {d}/virtuoso-temp.db
+TransactionFile = {d}/virtuoso-temp.trx
+Striping = 0
+
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+ServerThreads = 10
+NumberOfBuffers = 10000
+MaxDirtyBuffers = 6000
+DirsAllowed = ., {d}
+
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {d}
+ServerThreads = 10
+MaxClientConnections = 10
+
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+"""
+
+
+class VirtuosoServer:
+    """Debian's `virtuoso-t` (package virtuoso-opensource-7-bin) in a temporary folder, loopback ports,
+    SPARQL updates granted to its anonymous SPARQL user. Its /sparql answers queries and updates."""
+
+    def __init__(self, location: Path) -> None:
+        self.location = location
+        self.sql_port, http_port = free_port(), free_port()
+        self.query_url = f"http://127.0.0.1:{http_port}/sparql"
+        self.update_url = self.query_url
+        self._ini = VIRTUOSO_INI.format(d=location, sql_port=self.sql_port, http_port=http_port)
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> "VirtuosoServer":
+        self.location.mkdir(parents=True, exist_ok=True)
+        (self.location / "virtuoso.ini").write_text(self._ini, encoding="utf-8")
+        self.process = subprocess.Popen(
+            ["virtuoso-t", "+configfile", str(self.location / "virtuoso.ini"), "+foreground"],
+            cwd=self.location, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        wait_until_answers(f"{self.query_url}?query=ASK%7B%7D", self.process, timeout_s=60)
+        subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba",
+                        'exec=GRANT SPARQL_UPDATE TO "SPARQL";'], check=True, capture_output=True, timeout=60)
+        return self
+
+    def clear(self) -> None:
+        """Drop the graphs the tests wrote (never Virtuoso's own system graphs)."""
+        found = httpx.post(self.query_url, data={"query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } "
+                                                           "FILTER(STRSTARTS(STR(?g), 'https://w3id.org/pcs/') "
+                                                           "|| STRSTARTS(STR(?g), 'urn:')) }"},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=60)
+        found.raise_for_status()
+        graphs = [b["g"]["value"] for b in found.json()["results"]["bindings"]]
+        if graphs:
+            update = " ; ".join(f"DROP SILENT GRAPH <{g}>" for g in graphs)
+            httpx.post(self.update_url, data={"update": update}, timeout=120).raise_for_status()
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+    def __enter__(self) -> "VirtuosoServer":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+@pytest.fixture(scope="session")
+def virtuoso_server(tmp_path_factory: pytest.TempPathFactory):
+    if shutil.which("virtuoso-t") is None or shutil.which("isql-vt") is None:
+        pytest.skip("Virtuoso absent (apt-get install virtuoso-opensource-7-bin)")
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as server:
+        yield server
+
+
+@pytest.fixture
+def virtuoso_settings(virtuoso_server: VirtuosoServer, tmp_path: Path) -> Settings:
+    virtuoso_server.clear()
+    return Settings(store=virtuoso_server.query_url, update_url=virtuoso_server.update_url,
+                    index_dir=str(tmp_path / "index"))
+
+
 @pytest.fixture(scope="session")
 def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):
     if oxigraph_binary() is None:
