@@ -8,8 +8,11 @@
 
 Ranking (the shipped one won on bench/judged_queries.json, see bench/search_quality.py): the query is
 expanded with synonyms of the social sector on the lexical side, BM25 and the e5 cosine are each
-rescaled to 0..1 over the filtered candidates and mixed by score (not by rank). Filters are applied
-to every action before the top k is taken, so a filter never starves the results.
+rescaled to 0..1 over the filtered candidates and mixed by score (not by rank); the two best themes
+lend part of their best score to their other actions; a further action of the same commune and type
+counts for DUPLICATE_DECAY of its score. Filters are applied to every action before the top k is
+taken, so a filter never starves the results. `total` and the facets count the actions that answer
+the query: a lexical match, or a cosine close to the best one (a margin set per model).
 
 Inputs: an empty query lists the filtered actions (no ranking, with facets) and says so in a note;
 a query longer than MAX_QUERY_CHARS is cut there, with a note; an unknown facet value is reported
