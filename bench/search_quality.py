@@ -39,6 +39,11 @@ VARIANTS = [
     Ranking("weighted", "weighted", synonyms=False),
     Ranking("weighted+synonyms", "weighted", synonyms=True),
     Ranking("weighted+synonyms(dense too)", "weighted", synonyms=True, dense_synonyms=True),
+    Ranking("weighted+synonyms+theme(1 theme)", "weighted", synonyms=True, theme_feedback=0.3, feedback_themes=1),
+    Ranking("weighted+synonyms+theme(2 themes)", "weighted", synonyms=True, theme_feedback=0.3, feedback_themes=2),
+    Ranking("weighted+synonyms+theme(0.15)", "weighted", synonyms=True, theme_feedback=0.15, feedback_themes=1),
+    Ranking("same, dense weight 0.5", "weighted", dense_weight=0.5, synonyms=True, theme_feedback=0.3),
+    Ranking("same, dense weight 0.85", "weighted", dense_weight=0.85, synonyms=True, theme_feedback=0.3),
     SHIPPED,
 ]
 
@@ -74,10 +79,10 @@ def evaluate(engine: SearchEngine, gold: dict[str, str | None]) -> dict[str, dic
 
 def print_table(title: str, table: dict[str, dict[str, float]]) -> None:
     print(f"\n{title}  ({len(JUDGED['queries'])} judged queries; recall@k = relevant found in the top k / min(k, relevant))")
-    print(f"{'ranking':32s} {'MRR':>6s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'nDCG@10':>8s}")
+    print(f"{'ranking':36s} {'MRR':>6s} {'R@1':>6s} {'R@5':>6s} {'R@10':>6s} {'nDCG@10':>8s}")
     for name, m in table.items():
         mark = "  <- shipped" if name == SHIPPED.name else ""
-        print(f"{name:32s} {m['MRR']:6.3f} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['R@10']:6.3f} {m['nDCG@10']:8.3f}{mark}")
+        print(f"{name:36s} {m['MRR']:6.3f} {m['R@1']:6.3f} {m['R@5']:6.3f} {m['R@10']:6.3f} {m['nDCG@10']:8.3f}{mark}")
     shipped = table[SHIPPED.name]
     for base in ("bm25", "dense"):
         print(f"shipped vs {base}: MRR {shipped['MRR'] - table[base]['MRR']:+.3f}, "

@@ -218,6 +218,12 @@ class SearchEngine:
             self._state = self._load()
             return True
 
+    @staticmethod
+    def _take_notes(state: _State) -> list[str]:
+        """The notes of a reload (index rebuilt...) go with the first answer after it, not with every one."""
+        notes, state.notes = list(state.notes), ()
+        return notes
+
     @property
     def index_report(self) -> IndexReport | None:
         """What the engine had to rebuild when it opened or refreshed (None: the saved index was fresh)."""
@@ -233,7 +239,7 @@ class SearchEngine:
         _check_window(k, offset)
         self.refresh()
         state = self._state
-        notes = list(state.notes)
+        notes = self._take_notes(state)
         query = (query or "").strip()
         if len(query) > MAX_QUERY_CHARS:
             cut = query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or query[:MAX_QUERY_CHARS]
@@ -399,7 +405,7 @@ class SearchEngine:
             why = Explanation(tuple(shared), 0.0, round(float(dense[i]), 4),
                               a.code if a.code and a.code == source.code else None)
             hits.append(self._hit(state, i, float(fused[i]), why))
-        notes = list(state.notes)
+        notes = self._take_notes(state)
         if not other.any():
             notes.append("aucune autre commune n'a d'action dans le graphe")
         return SearchResults(source.label, tuple(hits), int(matched.sum()), state.columns.counts(matched), tuple(notes))
