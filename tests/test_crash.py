@@ -114,7 +114,9 @@ def kill_ingests_at_random_points(backend: Backend, document: Path, tries: int) 
 
         with Workspace(settings) as ws:  # the next ingest completes
             status = ws.ingestor.ingest(document).status
-        assert status == ("added" if found[-1] == "before" else "unchanged")
+        # a remote server may still apply an update it received whole from the killed client: "before"
+        # can turn into "after" between the two reads (atomically), so the ingest may find it done
+        assert status in (("added", "unchanged") if found[-1] == "before" else ("unchanged",))
         assert graph_sizes(settings) == after
     print(f"\nkill points over a {full_run_s:.1f} s ingest of {after[doc_graph]} triples: {found}")
     return found
