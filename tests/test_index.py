@@ -76,14 +76,15 @@ def test_a_stale_index_is_detected_and_rebuilt_by_the_engine(workspace: Workspac
 def test_an_open_engine_notices_a_new_document(workspace: Workspace, embedder: Embedder) -> None:
     workspace.ingestor.ingest(MONS)
     engine = SearchEngine.open(workspace, embedder)
-    assert engine.size == 32
+    engine.FRESHNESS_INTERVAL = 0.0  # check the store before every answer
+    assert engine.size == 32 and not engine.refresh()  # nothing changed: nothing reloaded
 
     workspace.ingestor.ingest(HASTIERE)
-    assert engine.refresh(force=False) in (True, False)  # throttled: may wait for the next interval
-    engine.refresh(force=True)
+    results = engine.search("conflits entre voisins", k=1)
 
     assert engine.size == 44
-    assert engine.search("conflits entre voisins", k=1).hits[0].nis == "91142"
+    assert results.hits[0].nis == "91142"
+    assert any("reconstruit" in n for n in results.notes)
 
 
 def test_a_missing_or_unreadable_index_is_rebuilt(workspace: Workspace, embedder: Embedder) -> None:
