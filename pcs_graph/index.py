@@ -103,6 +103,7 @@ class SearchIndex:
         import faiss
 
         directory.parent.mkdir(parents=True, exist_ok=True)
+        _remove_leftovers(directory)
         tmp = directory.with_name(f".{directory.name}.tmp-{uuid.uuid4().hex[:8]}")
         tmp.mkdir()
         try:
@@ -134,6 +135,18 @@ class SearchIndex:
         if manifest.format != FORMAT or dense.ntotal != len(manifest.uris) or lexical.size != len(manifest.uris):
             raise IndexStateError(f"index de recherche incohérent dans {directory} : lancez « pcs index »")
         return cls(manifest, dense, lexical)
+
+
+def _remove_leftovers(directory: Path, older_than_s: float = 600.0) -> None:
+    """Temporary folders a killed process left beside the index (never the index itself)."""
+    now = time.time()
+    for prefix in (f".{directory.name}.tmp-", f".{directory.name}.old-"):
+        for path in directory.parent.glob(prefix + "*"):
+            try:
+                if now - path.stat().st_mtime > older_than_s:
+                    shutil.rmtree(path, ignore_errors=True)
+            except OSError:
+                pass
 
 
 @dataclass
