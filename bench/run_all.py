@@ -1,6 +1,7 @@
 """Run the benchmarks one after the other, each bounded, and say which ones failed: `make bench`.
 
-    python bench/run_all.py                    # search quality, search speed, load (30 s, 200 clients)
+    python bench/run_all.py                    # search quality, search speed, load (200 users pausing ~5 s),
+                                               # load_capacity (200 clients flat out), 30 s each
     python bench/run_all.py --quick            # smaller: 20,000 actions, 10 s of load
     python bench/run_all.py --only load
 
@@ -25,7 +26,8 @@ def plan(quick: bool) -> dict[str, list[str]]:
         "search_quality": ["search_quality.py"],
         "search_speed": ["search_speed.py", "--actions", "20000" if quick else "100000",
                          "--queries", "100" if quick else "200"],
-        "load": ["load.py", "--duration", "10" if quick else "30", "--clients", "200"],
+        "load": ["load.py", "--duration", "10" if quick else "30", "--clients", "200", "--think", "5"],
+        "load_capacity": ["load.py", "--duration", "10" if quick else "30", "--clients", "200"],
     }
 
 
