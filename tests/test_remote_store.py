@@ -143,3 +143,25 @@ def test_missing_or_wrong_credentials_say_which_variables_to_set(auth_endpoint):
 def test_the_cli_has_no_password_option():
     result = CliRunner().invoke(app, ["ingest", "--help"])
     assert "password" not in result.output.lower()  # only PCS_STORE_USER / PCS_STORE_PASSWORD
+
+
+def test_the_virtuoso_rewrite_of_insert_data_is_the_same_update(remote_settings):
+    """What RemoteStore sends Virtuoso instead of INSERT DATA (templates, chunks) inserts the same triples:
+    checked by running both on oxigraph."""
+    from pcs_graph.remote import VIRTUOSO_CHUNK_LINES, insert_data_as_templates
+
+    many = "\n".join(f'<urn:s{i}> <urn:p> "n° {i} }} {{ \\"braces\\"" .' for i in range(2 * VIRTUOSO_CHUNK_LINES + 10))
+    update = (f"DROP SILENT GRAPH <urn:a> ;\nINSERT DATA {{ GRAPH <urn:a> {{\n{many}\n}} }} ;\n"
+              "INSERT DATA { GRAPH <urn:b> {\n_:x <urn:p> _:y .\n_:y <urn:p> \"fin\" .\n} }")
+    rewritten = insert_data_as_templates(update)
+    assert rewritten.count("INSERT DATA") == 3 and "INSERT { GRAPH <urn:b>" in rewritten
+    store = RemoteStore(remote_settings.store)
+    answers = []
+    for text in (update, rewritten):
+        store.update("DROP ALL")
+        store.update(text)
+        answers.append(store.select("SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } } GROUP BY ?g ORDER BY ?g"))
+        assert store.select("SELECT ?o WHERE { GRAPH <urn:a> { <urn:s7> <urn:p> ?o } }") == [{"o": 'n° 7 } { "braces"'}]
+    assert answers[0] == answers[1]
+    assert [r["n"] for r in answers[1]] == [str(2 * VIRTUOSO_CHUNK_LINES + 10), "2"]
+    assert store.ask('ASK { GRAPH <urn:b> { ?x <urn:p> ?y . ?y <urn:p> "fin" } }')  # one node named _:y
