@@ -64,6 +64,16 @@ def derive_update_url(query_url: str) -> str:
     return query_url
 
 
+def _seconds(text: str | None) -> float:
+    try:
+        value = float(text) if text else DEFAULT_TIMEOUT_S
+    except ValueError:
+        value = -1.0
+    if value <= 0:
+        raise StoreError(f"PCS_STORE_TIMEOUT doit être un nombre de secondes positif (reçu : {text!r})")
+    return value
+
+
 def credentials_from(environ: Mapping[str, str]) -> httpx.BasicAuth | None:
     user, password = environ.get("PCS_STORE_USER"), environ.get("PCS_STORE_PASSWORD")
     if not user and not password:
@@ -94,7 +104,7 @@ class RemoteStore:
         self.query_url = query_url
         self.update_url = update_url or derive_update_url(query_url)
         self._virtuoso = False  # learned from the Server header of the first answer
-        timeout = timeout_s if timeout_s is not None else float(env.get("PCS_STORE_TIMEOUT") or DEFAULT_TIMEOUT_S)
+        timeout = timeout_s if timeout_s is not None else _seconds(env.get("PCS_STORE_TIMEOUT"))
         self._client = httpx.Client(
             auth=credentials_from(env),
             timeout=httpx.Timeout(timeout, connect=min(timeout, 10.0)),

@@ -41,6 +41,11 @@ def test_a_password_in_the_url_is_refused_before_any_request():
         RemoteStore("http://pcs:secret@127.0.0.1:1/query")
 
 
+def test_a_bad_timeout_in_the_environment_is_named():
+    with pytest.raises(StoreError, match="PCS_STORE_TIMEOUT"):
+        RemoteStore("http://127.0.0.1:1/query", environ={"PCS_STORE_TIMEOUT": "soon"})
+
+
 def test_pcs_reports_an_unreachable_store_in_one_sentence():
     url = f"http://127.0.0.1:{free_port()}/query"
     done = subprocess.run([str(Path(sys.executable).with_name("pcs")), "stats", "--store", url],
