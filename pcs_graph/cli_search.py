@@ -41,10 +41,7 @@ def _reading(store: str | None) -> Iterator[Workspace]:
     try:
         yield ws
     finally:
-        try:
-            ws.close()
-        except RuntimeError:  # a read-only RocksDB instance refuses the flush that close() asks for
-            pass
+        ws.close()
 
 
 def _fail(error: Exception) -> None:

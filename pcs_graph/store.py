@@ -85,6 +85,7 @@ class EmbeddedStore:
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
         self.path = Path(path)
+        self.read_only = read_only
         try:
             if read_only:
                 self._store = ox.Store.read_only(str(self.path))
@@ -158,7 +159,8 @@ class EmbeddedStore:
         self._store.flush()
 
     def close(self) -> None:
-        self._store.flush()
+        if not self.read_only:  # a read-only RocksDB instance refuses to flush
+            self._store.flush()
         del self._store
 
 
