@@ -26,6 +26,7 @@ from __future__ import annotations
 import difflib
 import threading
 import time
+from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -173,6 +174,7 @@ class SearchEngine:
         self.expander = SynonymExpander(self.analyzer)
         self._lock = threading.RLock()  # one embedding at a time (the C engine is not re-entrant)
         self._checked_at = 0.0
+        self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self._state: _State = self._load()
 
     @classmethod
@@ -200,7 +202,8 @@ class SearchEngine:
             index = check.index
         else:
             index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer)
-            notes.append(f"index de recherche reconstruit ({check.state} : {check.reason}) : "
+            # the reason may name server folders: it stays in the report, not in answers sent to users
+            notes.append(f"index de recherche reconstruit ({check.state}) : "
                          f"{report.embedded} actions encodées, {report.reused} réutilisées")
         by_uri = {a.uri: a for a in actions}
         ordered = [by_uri[u] for u in index.manifest.uris]
@@ -280,14 +283,28 @@ class SearchEngine:
         if r.method == "bm25":
             dense = np.zeros(n, dtype=np.float32)
         else:
-            with self._lock:
-                q = self.embedder.embed_query(dense_text)
+            q = self._query_vector(dense_text)
             dense = _inner_products(state.vectors, q)
         matched = allowed & self._answers(dense, lexical, allowed, r.method)
         fused = _fuse(r, dense, lexical, allowed)
         if r.theme_feedback and matched.any():
             fused = _theme_feedback(fused, matched, state.columns, r)
         return _Scores(fused, dense, lexical, matched, expansion_terms)
+
+    QUERY_CACHE_SIZE = 2048
+
+    def _query_vector(self, text: str) -> np.ndarray:
+        """The query's embedding, from a small LRU cache: popular queries are encoded once."""
+        with self._lock:
+            vector = self._query_vectors.get(text)
+            if vector is not None:
+                self._query_vectors.move_to_end(text)
+                return vector
+            vector = self.embedder.embed_query(text)
+            self._query_vectors[text] = vector
+            if len(self._query_vectors) > self.QUERY_CACHE_SIZE:
+                self._query_vectors.popitem(last=False)
+            return vector
 
     def _answers(self, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray, method: str) -> np.ndarray:
         """Which actions answer the query: a lexical match, or a cosine close to the best one (model-calibrated)."""

@@ -163,3 +163,19 @@ def test_search_with_filters_on_the_command_line(indexed_corpus: Settings) -> No
     assert result.exit_code == 0, result.output
     items = json.loads(result.stdout)
     assert items and all(i["axis"] == 5 and i["province"] == "Hainaut" for i in items)
+
+
+def test_a_repeated_query_is_encoded_once(indexed_corpus):
+    """Popular queries come from the engine's small LRU cache of query vectors."""
+    from pcs_graph.search import SearchEngine
+    from pcs_graph.workspace import Workspace
+
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        engine = SearchEngine.open(ws)
+        calls = []
+        encode = engine.embedder.embed_query
+        engine.embedder.embed_query = lambda text: calls.append(text) or encode(text)  # count real encodings
+        first = engine.search("aide aux devoirs", k=3)
+        second = engine.search("aide aux devoirs", k=3)
+    assert [h.uri for h in first.hits] == [h.uri for h in second.hits]
+    assert len(calls) == 1
