@@ -75,8 +75,17 @@ def _die_with_parent() -> None:
             pass
 
 
+def _lower_priority() -> None:
+    """SPARQL workers yield the CPU to search and pages: a runaway query slows them less until it is killed."""
+    try:
+        os.nice(int(os.environ.get("PCS_SPARQL_NICE", "5")))
+    except (OSError, ValueError):
+        pass
+
+
 def _worker_main(conn: Connection, store_path: str, base_iri: str | None, prefixes: dict[str, str]) -> None:
     _die_with_parent()
+    _lower_priority()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
     store = ox.Store.read_only(store_path)
     conn.send(("ready",))
