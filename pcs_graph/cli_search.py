@@ -10,9 +10,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Annotated, Optional
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
 
 import typer
 from rich.console import Console
@@ -22,6 +22,11 @@ from .config import Settings
 from .errors import PcsError
 from .search_types import SearchFilters, SearchResults
 from .workspace import Workspace
+
+if TYPE_CHECKING:
+    from .search import SearchEngine
+
+T = TypeVar("T")
 
 console = Console()
 err = Console(stderr=True)
@@ -47,6 +52,18 @@ def _reading(store: str | None) -> Iterator[Workspace]:
 def _fail(error: Exception) -> None:
     err.print(f"[bold red]Erreur[/] : {error}", highlight=False)
     raise typer.Exit(2)
+
+
+def _with_engine(store: str | None, call: Callable[["SearchEngine"], T]) -> T:
+    """Open the store read-only and the search engine once, run one call, report a user's error plainly."""
+    from .search import SearchEngine
+
+    with _reading(store) as ws:
+        try:
+            return call(SearchEngine.open(ws))
+        except PcsError as e:
+            _fail(e)
+            raise  # unreachable: _fail exits
 
 
 def _print_results(results: SearchResults, as_json: bool) -> None:
@@ -102,18 +119,11 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Chercher des actions en français (sens et mots), avec filtres."""
-        from .search import SearchEngine
-
         filters = SearchFilters(axis=tuple(axis or ()), theme=tuple(theme or ()), action_type=tuple(action_type or ()),
                                 commune=tuple(commune or ()), province=tuple(province or ()),
                                 programme=tuple(programme or ()), partner_kind=tuple(partner_kind or ()),
                                 article20=article20, status=tuple(status or ()))
-        with _reading(store) as ws:
-            try:
-                results = SearchEngine.open(ws).search(query, filters, k=k, offset=offset)
-            except PcsError as e:
-                _fail(e)
-        _print_results(results, as_json)
+        _print_results(_with_engine(store, lambda engine: engine.search(query, filters, k=k, offset=offset)), as_json)
 
     @app.command("similar")
     def similar_command(
@@ -123,14 +133,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Les actions les plus proches dans d'autres communes (échange de bonnes pratiques)."""
-        from .search import SearchEngine
-
-        with _reading(store) as ws:
-            try:
-                results = SearchEngine.open(ws).similar(action_uri, k=k)
-            except PcsError as e:
-                _fail(e)
-        _print_results(results, as_json)
+        _print_results(_with_engine(store, lambda engine: engine.similar(action_uri, k=k)), as_json)
 
     @app.command("classify")
     def classify_command(
@@ -140,13 +143,7 @@ def register(app: typer.Typer) -> None:
         as_json: JsonOpt = False,
     ) -> None:
         """Les types d'action de la nomenclature les plus probables pour un libellé, avec leur confiance."""
-        from .search import SearchEngine
-
-        with _reading(store) as ws:
-            try:
-                candidates = SearchEngine.open(ws).classify(text, k=k)
-            except PcsError as e:
-                _fail(e)
+        candidates = _with_engine(store, lambda engine: engine.classify(text, k=k))
         if as_json:
             print(json.dumps([c.__dict__ for c in candidates], ensure_ascii=False, indent=2))
             return
