@@ -16,9 +16,11 @@ from fastapi import FastAPI
 from pcs_graph import __version__
 from pcs_graph.config import Settings
 
+from . import json_api, linked_data, pages
 from .http import install
 from .limits import EndpointLimits
 from .services import Services
+from .sparql import endpoint as sparql_endpoint
 
 
 def create_app(settings: Settings) -> FastAPI:
@@ -38,7 +40,6 @@ def create_app(settings: Settings) -> FastAPI:
         lifespan=lifespan,
     )
     install(app, EndpointLimits.from_settings(settings))
-    for name in ("json_api", "sparql", "linked_data", "pages"):
-        module = __import__(f"api.{name}", fromlist=["router"])
-        app.include_router(module.router)
+    for router in (json_api.router, sparql_endpoint.router, linked_data.router, pages.router):
+        app.include_router(router)
     return app

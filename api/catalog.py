@@ -13,14 +13,28 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pcs_graph import stats as pcs_stats
+from pcs_graph.graph.uris import Uris
+from pcs_graph.stats import counts as pcs_stats
 from pcs_graph.store import Row, Store
-from pcs_graph.uris import Uris
 
 from .errors import InvalidParameter, ResourceNotFound
-from .schemas import (ActionDetail, ActionSummary, ActionTypeDetail, ActionTypeSummary, AxisActions, CommuneCount,
-                      CommuneDetail, CommuneSummary, CountRow, Partner, PartnerCount, PartnerDetail, PartnerSummary,
-                      SizeBand, Stats)
+from .schemas import (
+    ActionDetail,
+    ActionSummary,
+    ActionTypeDetail,
+    ActionTypeSummary,
+    AxisActions,
+    CommuneCount,
+    CommuneDetail,
+    CommuneSummary,
+    CountRow,
+    Partner,
+    PartnerCount,
+    PartnerDetail,
+    PartnerSummary,
+    SizeBand,
+    Stats,
+)
 
 NIS = re.compile(r"\d{5}")
 CODE = re.compile(r"[1-7]\.\d{1,2}\.\d{1,3}")

@@ -17,14 +17,27 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from pcs_graph.errors import InputError, InvalidCodeError, PcsError, QueryError, StoreError, UnknownCommuneError
+from pcs_graph.errors import (
+    InputError,
+    InvalidCodeError,
+    PcsError,
+    QueryError,
+    StoreError,
+    UnknownCommuneError,
+)
 
-from .errors import BadRequest, InvalidParameter, NotAcceptable, ResourceNotFound, UnsupportedMediaType
+from .errors import (
+    BadRequest,
+    InvalidParameter,
+    NotAcceptable,
+    ResourceNotFound,
+    UnsupportedMediaType,
+)
 from .limits import EndpointLimits
 from .services import SearchUnavailable
-from .sparql_guard import ServiceRefused, UpdateRefused
-from .sparql_pool import EndpointBusy, QueryTimeout
-from .sparql_results import ResultTooLarge
+from .sparql.guard import ServiceRefused, UpdateRefused
+from .sparql.pool import EndpointBusy, QueryTimeout
+from .sparql.results import ResultTooLarge
 
 log = logging.getLogger("pcs.api")
 

@@ -14,12 +14,25 @@ from fastapi.openapi.models import Example
 from pydantic import Field, StringConstraints
 
 from pcs_graph.errors import PcsError
-from pcs_graph.search_types import SearchFilters, SearchResults
+from pcs_graph.search.types import SearchFilters, SearchResults
 
 from .catalog import Catalog
-from .schemas import (ActionDetail, ActionTypeDetail, ActionTypeSummary, CandidateOut, Classification,
-                      ClassifyRequest, CommuneDetail, CommuneSummary, Error, Page, PartnerDetail, PartnerSummary,
-                      SimilarAction, Stats)
+from .schemas import (
+    ActionDetail,
+    ActionTypeDetail,
+    ActionTypeSummary,
+    CandidateOut,
+    Classification,
+    ClassifyRequest,
+    CommuneDetail,
+    CommuneSummary,
+    Error,
+    Page,
+    PartnerDetail,
+    PartnerSummary,
+    SimilarAction,
+    Stats,
+)
 from .services import SearchUnavailable, Services, get_services
 
 router = APIRouter(prefix="/api", tags=["API JSON"])

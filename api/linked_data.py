@@ -24,7 +24,7 @@ from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 from starlette.routing import Match
 
 from pcs_graph.config import ONTOLOGY_DIR
-from pcs_graph.vocab import PCS, PREFIXES, VOID
+from pcs_graph.graph.vocab import PCS, PREFIXES, VOID
 
 from .errors import NotAcceptable, ResourceNotFound
 from .negotiation import best_media_type, prefers_html

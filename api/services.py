@@ -19,12 +19,12 @@ import anyio
 from fastapi import Request
 
 from pcs_graph.config import Settings
+from pcs_graph.graph.vocab import PREFIXES
 from pcs_graph.store import Store
-from pcs_graph.vocab import PREFIXES
-from pcs_graph.workspace import Workspace
+from pcs_graph.store.workspace import Workspace
 
 from .limits import EndpointLimits
-from .sparql_pool import QueryRunner, open_runner
+from .sparql.pool import QueryRunner, open_runner
 
 T = TypeVar("T")
 log = logging.getLogger("pcs.api")
@@ -62,7 +62,7 @@ class Services:
 
     def _open_search(self) -> None:
         try:
-            from pcs_graph.search import SearchEngine
+            from pcs_graph.search.engine import SearchEngine
         except ImportError as e:
             self.search_error = f"moteur de recherche non installé ({e})"
             return

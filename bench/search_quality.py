@@ -21,12 +21,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pcs_graph.classify import Classifier  # noqa: E402
 from pcs_graph.config import CORPUS_DIR, Settings  # noqa: E402
-from pcs_graph.embedders import load_embedder  # noqa: E402
-from pcs_graph.index import update_index  # noqa: E402
-from pcs_graph.search import SHIPPED, Ranking, SearchEngine  # noqa: E402
-from pcs_graph.workspace import Workspace  # noqa: E402
+from pcs_graph.load import Ingestor  # noqa: E402
+from pcs_graph.search.classify import Classifier  # noqa: E402
+from pcs_graph.search.embedders import load_embedder  # noqa: E402
+from pcs_graph.search.engine import SHIPPED, Ranking, SearchEngine  # noqa: E402
+from pcs_graph.search.index import update_index  # noqa: E402
+from pcs_graph.store.workspace import Workspace  # noqa: E402
 
 JUDGED = json.loads((Path(__file__).parent / "judged_queries.json").read_text(encoding="utf-8"))
 VARIANTS = [
@@ -161,9 +162,9 @@ def main() -> None:
         root = Path(tmp)
         settings = Settings(store=str(root / "corpus"), index_dir=str(root / "corpus-index"))
         with Workspace(settings) as ws:
-            ws.ingestor.ensure_reference()
+            Ingestor.of(ws).ensure_reference()
             for name in ("mons_pcs_2020-2025.txt", "hastiere_pcs_2020-2025.txt", "pcs_action_examples.csv"):
-                ws.ingestor.ingest(CORPUS_DIR / name)
+                Ingestor.of(ws).ingest(CORPUS_DIR / name)
             print(f"corpus index: {update_index(ws, embedder)}")
             engine = SearchEngine.open(ws, embedder)
             print_table("Bundled corpus (55 actions)", evaluate(engine, corpus_gold(engine)))
@@ -173,8 +174,8 @@ def main() -> None:
 
         nomenclature = Settings(store=str(root / "nomenclature"), index_dir=str(root / "nomenclature-index"))
         with Workspace(nomenclature) as ws:
-            ws.ingestor.ensure_reference()
-            ws.ingestor.ingest(doc, commune="Namur")
+            Ingestor.of(ws).ensure_reference()
+            Ingestor.of(ws).ingest(doc, commune="Namur")
             update_index(ws, embedder, classify=False)
             engine = SearchEngine.open(ws, embedder)
             gold = {a.uri: a.code for a in engine._state.actions}

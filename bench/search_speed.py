@@ -27,14 +27,14 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pcs_graph.action_data import ActionInfo  # noqa: E402
 from pcs_graph.config import CORPUS_DIR, Settings  # noqa: E402
-from pcs_graph.embedders import load_embedder  # noqa: E402
-from pcs_graph.index import build_or_update  # noqa: E402
-from pcs_graph.reference import CommuneDirectory  # noqa: E402
-from pcs_graph.search import SearchEngine, _Columns, _State  # noqa: E402
-from pcs_graph.search_types import PartnerRef, SearchFilters  # noqa: E402
-from pcs_graph.workspace import Workspace  # noqa: E402
+from pcs_graph.graph.reference import CommuneDirectory  # noqa: E402
+from pcs_graph.search.actions import ActionInfo  # noqa: E402
+from pcs_graph.search.embedders import load_embedder  # noqa: E402
+from pcs_graph.search.engine import SearchEngine, _Columns, _State  # noqa: E402
+from pcs_graph.search.index import build_or_update  # noqa: E402
+from pcs_graph.search.types import PartnerRef, SearchFilters  # noqa: E402
+from pcs_graph.store.workspace import Workspace  # noqa: E402
 
 PUBLICS = ["", " pour les jeunes", " pour les aînés", " pour les familles", " pour les personnes précarisées",
            " pour les primo-arrivants", " pour les personnes handicapées", " pour tous"]
@@ -48,7 +48,7 @@ QUERIES = ["personnes isolées", "solitude des aînés", "aide à la recherche d
 
 def learned_nomenclature(communes: CommuneDirectory) -> dict[str, str]:
     """The action types and labels the Mons page teaches (29 codes), read by the real parser."""
-    from ingest.parse import parse_document
+    from pcs_graph.ingest.parse import parse_document
 
     doc = parse_document(CORPUS_DIR / "mons_pcs_2020-2025.txt", communes)
     return {a.code: a.label for a in doc.actions if a.code}

@@ -14,8 +14,8 @@ from pathlib import Path
 
 from pcs_graph.config import DEFAULT_PROGRAMME, PROGRAMMES
 from pcs_graph.errors import InputError, UnknownCommuneError
-from pcs_graph.records import ActionRecord, PlanDocument
-from pcs_graph.reference import CommuneDirectory
+from pcs_graph.graph.records import ActionRecord, PlanDocument
+from pcs_graph.graph.reference import CommuneDirectory
 
 from .lines import Line, html_lines, looks_like_html, text_lines
 from .parsers import bullet_list, coded_list, pdf, table

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from pcs_graph.config import CORPUS_DIR, Settings
-from pcs_graph.workspace import Workspace
+from pcs_graph.load import Ingestor
+from pcs_graph.store.workspace import Workspace
 
 MONS = CORPUS_DIR / "mons_pcs_2020-2025.txt"
 HASTIERE = CORPUS_DIR / "hastiere_pcs_2020-2025.txt"
@@ -18,7 +19,7 @@ EXAMPLES = CORPUS_DIR / "pcs_action_examples.csv"
 def workspace(tmp_path: Path):
     """An empty embedded store in a temporary folder, with the reference data loaded."""
     with Workspace(Settings(store=str(tmp_path / "store"), index_dir=str(tmp_path / "index"))) as ws:
-        ws.ingestor.ensure_reference()
+        Ingestor.of(ws).ensure_reference()
         yield ws
 
 
@@ -28,9 +29,9 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     root = tmp_path_factory.mktemp("corpus")
     settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
     with Workspace(settings) as ws:
-        ws.ingestor.ensure_reference()
+        Ingestor.of(ws).ensure_reference()
         for path in (MONS, HASTIERE, EXAMPLES):
-            ws.ingestor.ingest(path)
+            Ingestor.of(ws).ingest(path)
     return settings
 
 
@@ -41,14 +42,14 @@ def count_triples(ws: Workspace) -> int:
 @pytest.fixture(scope="session")
 def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     """Settings of a store holding the bundled corpus, classified and indexed for search (`pcs index`)."""
-    from pcs_graph.index import update_index
+    from pcs_graph.search.index import update_index
 
     root = tmp_path_factory.mktemp("indexed")
     settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
     with Workspace(settings) as ws:
-        ws.ingestor.ensure_reference()
+        Ingestor.of(ws).ensure_reference()
         for path in (MONS, HASTIERE, EXAMPLES):
-            ws.ingestor.ingest(path)
+            Ingestor.of(ws).ingest(path)
         update_index(ws)
     return settings
 

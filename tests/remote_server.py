@@ -103,7 +103,7 @@ class ApiServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout_s: float = 180.0) -> "ApiServer":
-        code = ("import uvicorn; from api.app import create_app; from pcs_graph.config import Settings; "
+        code = ("import uvicorn; from pcs_graph.api.app import create_app; from pcs_graph.config import Settings; "
                 f"uvicorn.run(create_app(Settings.from_env()), host='127.0.0.1', port={self.port}, log_level='warning')")
         self.process = subprocess.Popen([sys.executable, "-c", code], env=self._env,
                                         cwd=Path(__file__).resolve().parents[1])

@@ -42,7 +42,7 @@ class LiveServer:
     """uvicorn serving create_app(settings) in a thread; `url` once it answers."""
 
     def __init__(self, settings: Settings) -> None:
-        from api.app import create_app
+        from pcs_graph.api.app import create_app
 
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from pcs_graph.errors import InputError
-from pcs_graph.records import ActionRecord, SourceSpan
+from pcs_graph.graph.records import ActionRecord, SourceSpan
 from pcs_graph.text import fold, normalize_space
 
 from ..lines import Line

@@ -12,8 +12,8 @@ from __future__ import annotations
 import re
 
 from pcs_graph.errors import InputError, InvalidCodeError
-from pcs_graph.nomenclature import CODE_SHAPE, parse_code
-from pcs_graph.records import ActionRecord, SourceSpan
+from pcs_graph.graph.nomenclature import CODE_SHAPE, parse_code
+from pcs_graph.graph.records import ActionRecord, SourceSpan
 from pcs_graph.text import normalize_space
 
 from ..lines import Line, where

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from pcs_graph.records import PartnerRecord
+from pcs_graph.graph.records import PartnerRecord
 from pcs_graph.text import fold, normalize_space
 
 ARTICLE_20 = re.compile(r"\bART(?:ICLE)?\.?\s*20\b\s*[:\-–]?\s*", re.I)

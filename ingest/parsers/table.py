@@ -15,8 +15,8 @@ from pathlib import Path
 
 from pcs_graph.config import PROGRAMMES
 from pcs_graph.errors import InputError, InvalidCodeError
-from pcs_graph.nomenclature import CODE_SHAPE, parse_code
-from pcs_graph.records import ActionRecord, PartnerRecord, SourceSpan
+from pcs_graph.graph.nomenclature import CODE_SHAPE, parse_code
+from pcs_graph.graph.records import ActionRecord, PartnerRecord, SourceSpan
 from pcs_graph.text import fold, normalize_space
 
 from .partners import partner, split_article20, split_partner_list

@@ -1,0 +1,161 @@
+"""Search commands of `pcs`: index, search, similar, classify, review (registered on the main app).
+
+    pcs index --store var/store
+    pcs search "activités pour personnes âgées isolées" --axis 5 --province Hainaut -k 10 --json
+    pcs similar https://w3id.org/pcs/id/action/53053/2020-2025/23
+    pcs classify "Gym douce pour aînés" --json
+    pcs review
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Annotated, Optional, TypeVar
+
+import typer
+from rich.table import Table
+
+from ..errors import PcsError
+from ..search.types import SearchFilters, SearchResults
+from ..store.workspace import Workspace
+from .common import JsonOpt, StoreOpt, console, err, fail, settings_for
+
+if TYPE_CHECKING:
+    from ..search.engine import SearchEngine
+
+T = TypeVar("T")
+
+
+@contextmanager
+def _reading(store: str | None) -> Iterator[Workspace]:
+    """A read-only workspace: search never writes the store, so it may run beside a writer."""
+    ws = Workspace(settings_for(store), read_only=True)
+    try:
+        yield ws
+    finally:
+        ws.close()
+
+
+def _with_engine(store: str | None, call: Callable[["SearchEngine"], T]) -> T:
+    """Open the store read-only and the search engine once, run one call, report a user's error plainly."""
+    from ..search.engine import SearchEngine
+
+    with _reading(store) as ws:
+        try:
+            return call(SearchEngine.open(ws))
+        except PcsError as e:
+            fail(e)
+            raise  # unreachable: fail exits
+
+
+def _print_results(results: SearchResults, as_json: bool) -> None:
+    for note in results.notes:
+        err.print(f"[yellow]Note[/] : {note}", highlight=False)
+    if as_json:
+        print(json.dumps([h.to_json() for h in results.hits], ensure_ascii=False, indent=2))
+        return
+    table = Table(title=f"{len(results.hits)} sur {results.total} actions")
+    for column in ("score", "code", "action", "commune", "partenaires", "pourquoi"):
+        table.add_column(column)
+    for h in results.hits:
+        partners = ", ".join(p.name + (" (art. 20)" if p.article20 else "") for p in h.partners)
+        why = ", ".join(h.why.matched_terms)
+        if h.why.shared_action_type:
+            why = f"même type {h.why.shared_action_type}" + (f" ; {why}" if why else "")
+        table.add_row(f"{h.score:.3f}", h.code or "—", h.label, f"{h.commune} ({h.nis})", partners,
+                      f"{why} ; cos {h.why.dense_similarity:.3f}" if why else f"cos {h.why.dense_similarity:.3f}")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    """Add the search commands to the `pcs` application."""
+
+    @app.command("index")
+    def index_command(store: StoreOpt = None) -> None:
+        """Construire ou mettre à jour l'index de recherche (et classer les actions sans code)."""
+        from ..search.index import update_index
+
+        with Workspace(settings_for(store)) as ws:
+            try:
+                report = update_index(ws)
+            except PcsError as e:
+                fail(e)
+        console.print(f"Index : {report}", highlight=False)
+
+    @app.command("search")
+    def search_command(
+        query: Annotated[str, typer.Argument(help="Ce que vous cherchez, en français.")],
+        store: StoreOpt = None,
+        k: Annotated[int, typer.Option("-k", help="Nombre de résultats.")] = 10,
+        offset: Annotated[int, typer.Option("--offset", help="Résultats à sauter (pagination).")] = 0,
+        axis: Annotated[Optional[list[int]], typer.Option("--axis", help="Axe 1 à 7 (répétable).")] = None,
+        theme: Annotated[Optional[list[str]], typer.Option("--theme", help="Thème x.y.")] = None,
+        action_type: Annotated[Optional[list[str]], typer.Option("--action-type", help="Type x.y.zz.")] = None,
+        commune: Annotated[Optional[list[str]], typer.Option("--commune", help="Commune (nom ou NIS).")] = None,
+        province: Annotated[Optional[list[str]], typer.Option("--province", help="Province (nom ou NIS).")] = None,
+        programme: Annotated[Optional[list[str]], typer.Option("--programme", help="2014-2019, 2020-2025…")] = None,
+        partner_kind: Annotated[Optional[list[str]], typer.Option("--partner-kind", help="ASBL, CPAS, …")] = None,
+        article20: Annotated[Optional[bool], typer.Option("--article20/--no-article20",
+                                                          help="Avec (ou sans) partenaire article 20.")] = None,
+        status: Annotated[Optional[list[str]], typer.Option("--status", help="declared, inferred, unclassified")] = None,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Chercher des actions en français (sens et mots), avec filtres."""
+        filters = SearchFilters(axis=tuple(axis or ()), theme=tuple(theme or ()), action_type=tuple(action_type or ()),
+                                commune=tuple(commune or ()), province=tuple(province or ()),
+                                programme=tuple(programme or ()), partner_kind=tuple(partner_kind or ()),
+                                article20=article20, status=tuple(status or ()))
+        _print_results(_with_engine(store, lambda engine: engine.search(query, filters, k=k, offset=offset)), as_json)
+
+    @app.command("similar")
+    def similar_command(
+        action_uri: Annotated[str, typer.Argument(help="URI de l'action.")],
+        store: StoreOpt = None,
+        k: Annotated[int, typer.Option("-k")] = 5,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Les actions les plus proches dans d'autres communes (échange de bonnes pratiques)."""
+        _print_results(_with_engine(store, lambda engine: engine.similar(action_uri, k=k)), as_json)
+
+    @app.command("classify")
+    def classify_command(
+        text: Annotated[str, typer.Argument(help="Libellé d'une action sans code.")],
+        store: StoreOpt = None,
+        k: Annotated[int, typer.Option("-k")] = 5,
+        as_json: JsonOpt = False,
+    ) -> None:
+        """Les types d'action de la nomenclature les plus probables pour un libellé, avec leur confiance."""
+        candidates = _with_engine(store, lambda engine: engine.classify(text, k=k))
+        if as_json:
+            print(json.dumps([c.__dict__ for c in candidates], ensure_ascii=False, indent=2))
+            return
+        table = Table("code", "type d'action", "axe", "confiance")
+        for c in candidates:
+            table.add_row(c.code, c.label, str(c.axis), f"{c.confidence:.0%}")
+        console.print(table)
+
+    @app.command("review")
+    def review_command(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
+        """Les actions sans code que le classifieur n'a pas osé typer, avec ses propositions."""
+        from ..search.classify import Classifier, pending_actions
+        from ..search.embedders import load_embedder
+
+        with _reading(store) as ws:
+            try:
+                pending = pending_actions(ws.store, ws.uris)
+                classifier = Classifier.from_store(ws.store, ws.uris, load_embedder(ws.settings.embedder))
+                rows = [(p, classifier.score(p.label, k=3, axis=p.stated_axis)) for p in pending]
+            except PcsError as e:
+                fail(e)
+        if as_json:
+            print(json.dumps([{"uri": p.uri, "label": p.label, "commune": p.commune,
+                               "candidates": [c.__dict__ for c in s.candidates]} for p, s in rows],
+                             ensure_ascii=False, indent=2))
+            return
+        table = Table("action", "commune", "propositions", title=f"{len(rows)} actions à revoir")
+        for p, s in rows:
+            table.add_row(p.label, p.commune, " ; ".join(f"{c.code} {c.label[:40]} ({c.confidence:.0%})"
+                                                         for c in s.candidates))
+        console.print(table)

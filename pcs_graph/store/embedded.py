@@ -1,0 +1,103 @@
+"""The embedded store: pyoxigraph on disk (RocksDB), the default backend.
+
+    store = EmbeddedStore("var/store")
+    store.select("SELECT ?c WHERE { ?c a pcs:Commune } LIMIT 1")
+    store.close()
+
+One process at a time holds the folder (RocksDB's lock); a second one may open it read-only.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import Graph
+
+from ..errors import QueryError, StoreError
+from ..graph.vocab import PREFIXES
+from .base import GRAPH_FORMATS, RESULT_FORMATS, RawResult, Row, term_value
+
+
+class EmbeddedStore:
+    """pyoxigraph on disk (RocksDB). One writer process at a time holds the directory."""
+
+    def __init__(self, path: Path | str, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self.read_only = read_only
+        try:
+            if read_only:
+                self._store = ox.Store.read_only(str(self.path))
+            else:
+                self.path.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(self.path))
+        except OSError as e:
+            raise StoreError(
+                f"impossible d'ouvrir le store {self.path} : {e}. "
+                "Un autre processus (pcs serve ?) l'utilise peut-être : arrêtez-le ou passez par son API."
+            ) from None
+
+    def _query(self, query: str) -> object:
+        try:
+            # prefixes passed apart from the text, so error positions match the user's own query
+            return self._store.query(query, prefixes=PREFIXES, use_default_graph_as_union=True)
+        except SyntaxError as e:
+            raise QueryError(f"requête SPARQL invalide : {e}") from None
+        except OSError as e:
+            raise StoreError(str(e)) from None
+
+    def select(self, query: str) -> list[Row]:
+        solutions = self._query(query)
+        if not isinstance(solutions, ox.QuerySolutions):
+            raise QueryError("une requête SELECT était attendue")
+        names = [v.value for v in solutions.variables]
+        return [{n: term_value(s[n]) for n in names} for s in solutions]
+
+    def ask(self, query: str) -> bool:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryBoolean):
+            raise QueryError("une requête ASK était attendue")
+        return bool(result)
+
+    def construct(self, query: str) -> Graph:
+        result = self._query(query)
+        if not isinstance(result, ox.QueryTriples):
+            raise QueryError("une requête CONSTRUCT ou DESCRIBE était attendue")
+        g = Graph()
+        g.parse(data=result.serialize(format=ox.RdfFormat.N_TRIPLES), format="nt")
+        return g
+
+    def raw_query(self, query: str, accept: str) -> RawResult:
+        result = self._query(query)
+        if isinstance(result, ox.QueryTriples):
+            media = accept if accept in GRAPH_FORMATS and accept != "application/n-quads" else "text/turtle"
+            return RawResult(result.serialize(format=GRAPH_FORMATS[media]), media)
+        media = accept if accept in RESULT_FORMATS else "application/sparql-results+json"
+        return RawResult(result.serialize(format=RESULT_FORMATS[media]), media)  # type: ignore[union-attr]
+
+    def update(self, update: str) -> None:
+        try:
+            self._store.update(update, prefixes=PREFIXES)
+        except SyntaxError as e:
+            raise QueryError(f"mise à jour SPARQL invalide : {e}") from None
+        except OSError as e:
+            raise StoreError(str(e)) from None
+
+    def dump(self, media_type: str) -> bytes:
+        fmt = GRAPH_FORMATS.get(media_type)
+        if fmt is None:
+            raise StoreError(f"format d'export inconnu : {media_type}")
+        if fmt in (ox.RdfFormat.N_QUADS, ox.RdfFormat.TRIG):
+            return self._store.dump(format=fmt)
+        # triple formats: the union of all graphs (the ontology included)
+        quads = self._store.quads_for_pattern(None, None, None, None)
+        triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
+        return ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIXES)
+
+    def flush(self) -> None:
+        self._store.flush()
+
+    def close(self) -> None:
+        if not self.read_only:  # a read-only RocksDB instance refuses to flush
+            self._store.flush()
+        del self._store

@@ -1,0 +1,100 @@
+"""Scale-out: two API processes over one remote SPARQL store answer the same, and both see a write.
+
+Each replica is a real uvicorn process with its own search index folder (rebuilt from the store at
+start-up, as a fresh replica would); the store is a real `oxigraph serve` on loopback.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from urllib.parse import quote
+
+import httpx
+import pytest
+from conftest import EXAMPLES, HASTIERE, MONS
+from remote_server import ApiServer, oxigraph_server, remote_settings  # noqa: F401
+
+from pcs_graph.config import Settings
+from pcs_graph.load import Ingestor
+from pcs_graph.store.workspace import Workspace
+
+pytestmark = pytest.mark.slow
+pytest.importorskip("api.json_api", reason="API JSON absente (issue 5)")
+
+COUNT_ACTIONS = quote("SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/pcs/ontology#Action> }")
+
+
+def ingest(settings: Settings, *paths: Path) -> None:
+    with Workspace(settings) as ws:
+        Ingestor.of(ws).ensure_reference()
+        for path in paths:
+            Ingestor.of(ws).ingest(path)
+
+
+def answers(base_url: str, paths: list[str]) -> dict[str, object]:
+    with httpx.Client(base_url=base_url, timeout=60) as client:
+        out = {}
+        for path in paths:
+            response = client.get(path, headers={"Accept": "application/json"})
+            assert response.status_code == 200, f"{base_url}{path}: {response.status_code} {response.text[:200]}"
+            out[path] = response.json()
+        return out
+
+
+def without_index_notes(answers: dict[str, object]) -> dict[str, object]:
+    """Search results note that the replica rebuilt its own index, naming its folder: that note may differ."""
+    out = {}
+    for path, body in answers.items():
+        if isinstance(body, dict) and "notes" in body:
+            body = {**body, "notes": [n for n in body["notes"] if "index de recherche" not in n]}
+        out[path] = body
+    return out
+
+
+def search_until(base_url: str, path: str, found: Callable[[dict], bool], tries: int = 60) -> dict:
+    """The search answer once `found` holds (polled every half second, at most `tries` times)."""
+    for _ in range(tries):
+        body = answers(base_url, [path])[path]
+        if found(body):
+            return body
+        time.sleep(0.5)
+    raise AssertionError(f"{base_url}{path} never showed the new document: {body}")
+
+
+def action_count(base_url: str) -> int:
+    response = httpx.get(f"{base_url}/sparql?query={COUNT_ACTIONS}",
+                         headers={"Accept": "application/sparql-results+json"}, timeout=60)
+    return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+
+def get_routes(base_url: str) -> list[str]:
+    """Every JSON GET route without a path parameter, plus one commune and one action type."""
+    spec = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
+    routes = [p for p, ops in spec["paths"].items() if "get" in ops and p.startswith("/api/") and "{" not in p]
+    routes = [r for r in routes if r != "/api/search"]
+    return sorted(routes) + ["/api/search?q=personnes%20isol%C3%A9es", "/api/search?q=solitude%20des%20a%C3%AEn%C3%A9s",
+                             "/api/communes/53053", "/api/action-types/5.5.01"]
+
+
+def test_two_api_processes_on_one_remote_store_give_the_same_answers(remote_settings, tmp_path):
+    ingest(remote_settings, MONS, HASTIERE)
+    store = {"PCS_STORE": remote_settings.store}
+    with ApiServer({**store, "PCS_INDEX_DIR": str(tmp_path / "index-a")}) as a, \
+         ApiServer({**store, "PCS_INDEX_DIR": str(tmp_path / "index-b")}) as b:
+        routes = get_routes(a.base_url)
+        first = answers(a.base_url, routes)
+        assert without_index_notes(first) == without_index_notes(answers(b.base_url, routes))
+        assert any(h["code"] == "5.5.01" for h in first["/api/search?q=personnes%20isol%C3%A9es"]["hits"][:3])
+
+        # a write to the store (another replica's admin, a cron ingest) is seen by both: no per-process state
+        assert action_count(a.base_url) == action_count(b.base_url) == 44
+        ingest(remote_settings, EXAMPLES)
+        assert action_count(a.base_url) == action_count(b.base_url) == 55
+        # search notices the store changed (each replica checks every few seconds) and updates its index
+        wellin = "/api/search?q=" + quote("économie d'énergie")
+        after = [search_until(s.base_url, wellin, lambda body: any(h["nis"] == "84075" for h in body["hits"]))
+                 for s in (a, b)]
+        assert without_index_notes({"": after[0]}) == without_index_notes({"": after[1]})
+    assert (tmp_path / "index-a").is_dir() and (tmp_path / "index-b").is_dir()  # each replica built its own
