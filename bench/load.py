@@ -239,7 +239,7 @@ def start_server(store: str, index_dir: str | None, port: int) -> subprocess.Pop
     env = {**os.environ, "PCS_STORE": store}
     if index_dir:
         env["PCS_INDEX_DIR"] = index_dir
-    code = ("import uvicorn; from api.app import create_app; from pcs_graph.config import Settings; "
+    code = ("import uvicorn; from pcs_graph.api.app import create_app; from pcs_graph.config import Settings; "
             f"uvicorn.run(create_app(Settings.from_env()), host='127.0.0.1', port={port}, log_level='warning')")
     return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env)
 

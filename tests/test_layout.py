@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import ast
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -189,8 +190,14 @@ def test_no_module_is_over_400_lines():
 @pytest.mark.slow
 def test_an_installed_wheel_defines_no_top_level_api_or_ingest(tmp_path):
     """Built and installed like a user's `pip install .` (not editable), the CLI works, `import api` fails."""
+    source = tmp_path / "src"  # a copy, so the build leaves nothing in the checkout
+    source.mkdir()
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy(REPO_ROOT / name, source / name)
+    for name in ("pcs_graph", "api", "ingest"):
+        shutil.copytree(REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     build = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
-                            "-w", str(tmp_path / "dist"), str(REPO_ROOT)], capture_output=True, text=True)
+                            "-w", str(tmp_path / "dist"), str(source)], capture_output=True, text=True)
     assert build.returncode == 0, build.stderr[-2000:]
     wheel = next((tmp_path / "dist").glob("pcs_graph-*.whl"))
     names = zipfile.ZipFile(wheel).namelist()
@@ -203,8 +210,12 @@ def test_an_installed_wheel_defines_no_top_level_api_or_ingest(tmp_path):
     assert install.returncode == 0, install.stderr[-2000:]
     # the installed copy only: not the checkout, not the editable install's finder
     env = {**os.environ, "PYTHONPATH": str(target)}
-    run = lambda code: subprocess.run([sys.executable, "-S", "-c", f"import sys; sys.path.extend({site_dirs()!r}); {code}"],  # noqa: E731
-                                      cwd=tmp_path, env=env, capture_output=True, text=True)
+
+    def run(code: str) -> subprocess.CompletedProcess[str]:
+        prelude = f"import sys; sys.path.extend({site_dirs()!r}); "
+        return subprocess.run([sys.executable, "-S", "-c", prelude + code], cwd=tmp_path, env=env,
+                              capture_output=True, text=True)
+
     for name in ("api", "ingest"):
         assert "ModuleNotFoundError" in run(f"import {name}").stderr
     imported = run("import pcs_graph.cli, pcs_graph.api.app; print(pcs_graph.cli.__file__)")

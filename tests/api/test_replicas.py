@@ -21,7 +21,6 @@ from pcs_graph.load import Ingestor
 from pcs_graph.store.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("api.json_api", reason="API JSON absente (issue 5)")
 
 COUNT_ACTIONS = quote("SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/pcs/ontology#Action> }")
 

@@ -14,7 +14,6 @@ from pcs_graph.load import Ingestor
 from pcs_graph.store.workspace import Workspace
 
 pytestmark = pytest.mark.slow
-pytest.importorskip("api.json_api", reason="API JSON absente (issue 5)")
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 
 import load  # noqa: E402

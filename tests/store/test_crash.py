@@ -185,8 +185,9 @@ def test_a_killed_index_build_leaves_the_previous_index_or_the_new_one(tmp_path)
     """The search index folder is swapped in whole: a killed `pcs index` leaves the old one or the new one.
 
     Embedding is the slow part (tens of ms per action on this machine), so the document is small here."""
-    index = pytest.importorskip("pcs_graph.index", reason="index de recherche absent (issue 4)")
     from conftest import MONS
+
+    from pcs_graph.search import index
 
     base = Settings(store=str(tmp_path / "base" / "store"))
     with Workspace(base) as ws:

@@ -205,12 +205,13 @@ def test_both_backends_answer_the_same(remote_settings, tmp_path):
 
 
 def test_a_missing_search_index_is_rebuilt_from_the_store(settings):
-    search = pytest.importorskip("pcs_graph.search", reason="moteur de recherche absent (issue 4)")
+    from pcs_graph.search.engine import SearchEngine
+
     ingest_corpus(settings)
     index_dir = settings.resolved_index_dir
     assert not index_dir.exists()
     with Workspace(settings) as ws:
-        engine = search.SearchEngine.open(ws)
+        engine = SearchEngine.open(ws)
         results = engine.search("personnes isolées", k=3)
     assert index_dir.is_dir()
     assert engine.index_report is not None and (engine.index_report.total, engine.index_report.rebuilt) == (55, True)
