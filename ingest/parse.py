@@ -2,6 +2,12 @@
 
     doc = parse_document(Path("corpus/mons_pcs_2020-2025.txt"), communes)
     doc.nis, doc.programme, len(doc.actions)   # ('53053', '2020-2025', 32)
+    doc.publication.url                         # from mons_pcs_2020-2025.txt.meta.json
+
+Forms: a table (CSV, TSV, XLSX, or a Word/ODF document holding one), the region's printout of a signed
+plan, a page of actions under its own headings ("Axe 1 : Droit à la santé"), a coded list
+(`NN x.y.zz label`), a bullet list. The programme: --programme, else the row's or the text's, else
+the date of the publication, else none (the action is undated, and a warning says so).
 """
 
 from __future__ import annotations
@@ -10,22 +16,33 @@ import hashlib
 import re
 from collections import Counter
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
-from pcs_graph.config import DEFAULT_PROGRAMME, PROGRAMMES
 from pcs_graph.errors import InputError, UnknownCommuneError
-from pcs_graph.graph.records import ActionRecord, PlanDocument
+from pcs_graph.graph.programmes import Programmes
+from pcs_graph.graph.records import ActionRecord, PlanDocument, Publication
 from pcs_graph.graph.reference import CommuneDirectory
 
 from .lines import Line, html_lines, looks_like_html, text_lines
-from .parsers import bullet_list, coded_list, pdf, table
+from .metadata import read_metadata
+from .parsers import (
+    bullet_list,
+    coded_list,
+    headed_list,
+    office,
+    pdf,
+    signed_plan,
+    table,
+)
 from .reader import MAX_BINARY_BYTES, MAX_TEXT_BYTES, decode, read_bytes
 
 MAX_ACTIONS = 5000  # one commune's plan counts a few hundred actions: more is not a plan document
-MAX_TABLE_ACTIONS = 10_000  # a regional export of every 2020-2025 plan fits (~5 000 actions); 10 000 rows take ~0.7 GB to write
-# the forms a folder is scanned for (README.md files beside the documents are not plans); any file
-# named explicitly is read whatever its suffix
-SUPPORTED = (".txt", ".text", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf")
+MAX_TABLE_ACTIONS = 10_000  # a regional export of every 2020-2025 plan fits (~5 000 actions)
+# the forms a folder is scanned for (README.md and .meta.json files beside the documents are not plans);
+# any file named explicitly is read whatever its suffix
+SUPPORTED = (".txt", ".text", ".html", ".htm", ".csv", ".tsv", ".xlsx", ".pdf", ".docx", ".odt")
+BINARY = (".pdf", ".xlsx", ".docx", ".odt")
 
 
 def parse_document(
@@ -33,21 +50,36 @@ def parse_document(
     communes: CommuneDirectory,
     commune: str | None = None,
     programme: str | None = None,
+    programmes: Programmes | None = None,
+    publication: Publication | None = None,
 ) -> PlanDocument:
-    """Parse one document. `commune` (name or NIS) and `programme` override what the text says."""
+    """Parse one document. `commune` (name or NIS), `programme` and `publication` (--source-url and
+    --source-kind) override what the document and its metadata file say."""
     source = str(path)
-    if programme is not None and programme not in PROGRAMMES:
-        raise InputError(source, f"programme inconnu {programme!r}", expected=" ou ".join(PROGRAMMES))
-    data = read_bytes(path, MAX_BINARY_BYTES if path.suffix.lower() in (".pdf", ".xlsx") else MAX_TEXT_BYTES)
-    digest = hashlib.sha256(data).hexdigest()
+    programmes = programmes or Programmes.load()
+    if programme is not None and programmes.get(programme) is None:
+        raise InputError(source, f"programme inconnu {programme!r}", expected=" ou ".join(programmes.codes))
     suffix = path.suffix.lower()
+    data = read_bytes(path, MAX_BINARY_BYTES if suffix in BINARY else MAX_TEXT_BYTES)
+    metadata = read_metadata(path)
+    if publication is not None:
+        metadata = replace(metadata, publication=publication)
+    digest = hashlib.sha256(data + metadata.raw + repr(publication).encode()).hexdigest()
     given = _resolve(communes, commune, source) if commune else None
+    context = table.TableContext(programmes, programme, metadata)
 
-    if suffix in (".csv", ".tsv", ".xlsx"):
+    cells = None
+    if suffix in (".docx", ".odt"):
+        if not data.startswith(b"PK"):
+            raise InputError(source, "ce n'est pas un document Word/OpenDocument (signature ZIP absente)", line=1)
+        content = office.office_content(path)
+        cells = next((t for t in content.tables if table.has_label_column(t[0])), None)
+        lines = content.lines
+    if suffix in (".csv", ".tsv", ".xlsx") or cells is not None:
         if suffix == ".xlsx" and not data.startswith(b"PK"):
             raise InputError(source, "ce n'est pas un classeur XLSX (signature ZIP absente)", line=1)
-        text = None if suffix == ".xlsx" else decode(data, source)
-        actions, warnings = table.parse(path, text, source)
+        text = decode(data, source) if suffix in (".csv", ".tsv") else None
+        actions, warnings = table.parse(path, text, source, context, cells)
         _check_count(actions, source, MAX_TABLE_ACTIONS)
         resolved = []
         for a in actions:
@@ -55,37 +87,54 @@ def parse_document(
             if row_commune is None:
                 raise InputError(source, "ligne sans commune ni code NIS", line=a.span.line,
                                  expected="une colonne « commune » ou « nis », ou l'option --commune")
-            resolved.append(replace(a, commune=row_commune, programme=a.programme or programme))
+            resolved.append(replace(a, commune=row_commune))
         return PlanDocument(file_name=path.name, content_hash=digest, parser=table.NAME, nis=given,
-                            programme=programme or DEFAULT_PROGRAMME, actions=resolved, warnings=warnings)
+                            programme=programme, publication=metadata.publication, actions=resolved,
+                            warnings=warnings)
 
     if suffix == ".pdf":
         if not data.startswith(b"%PDF"):
             raise InputError(source, "ce n'est pas un PDF (en-tête %PDF absent)", line=1)
         lines = pdf.pdf_lines(path)
-        full_text = "\n".join(line.text for line in lines)
-    else:
+    elif suffix not in (".docx", ".odt"):
         full_text = decode(data, source)
-        if suffix in (".html", ".htm") or looks_like_html(full_text):
-            lines = html_lines(full_text)
-            full_text = "\n".join(line.text for line in lines)
-        else:
-            lines = text_lines(full_text)
+        lines = html_lines(full_text) if suffix in (".html", ".htm") or looks_like_html(full_text) else text_lines(full_text)
+    full_text = "\n".join(line.text for line in lines)
 
-    if coded_list.looks_coded(lines):
-        parser_name, actions = coded_list.NAME, coded_list.parse(lines, source)
+    doc = PlanDocument(file_name=path.name, content_hash=digest, parser="", publication=metadata.publication)
+    warnings: list[str] = []
+    if signed_plan.looks_signed(lines):
+        head = signed_plan.header(lines)
+        actions, warnings = signed_plan.parse(lines, source)
+        doc = replace(doc, parser=signed_plan.NAME, document_number=head.number, status=head.status,
+                      printed_on=head.printed_on)
+        given = given or (_resolve(communes, head.commune, source) if head.commune else None)
+        programme = programme or (head.programme if head.programme and programmes.get(head.programme) else None)
+    elif headed_list.looks_headed(lines):
+        actions, warnings = headed_list.parse(lines, source)
+        doc.parser = headed_list.NAME
+    elif coded_list.looks_coded(lines):
+        doc.parser, actions = coded_list.NAME, coded_list.parse(lines, source)
     else:
-        parser_name, actions = bullet_list.NAME, bullet_list.parse(lines, source)
+        doc.parser, actions = bullet_list.NAME, bullet_list.parse(lines, source)
     _check_count(actions, source)
 
     nis = given or _commune_from_text(communes, full_text, path, source)
-    found_programme = programme or _programme_from_text(full_text)
-    warnings = [] if found_programme else [f"{source}: programme non trouvé dans le texte, {DEFAULT_PROGRAMME} par défaut"]
-    return PlanDocument(
-        file_name=path.name, content_hash=digest, parser=parser_name, title=_title(lines),
-        nis=nis, programme=found_programme or DEFAULT_PROGRAMME,
-        project_leader=bullet_list.project_leader(full_text), actions=actions, warnings=warnings,
-    )
+    found = programme or _programme_from_text(full_text, programmes) or _dated(metadata.publication, programmes)
+    if not found:
+        warnings.append(f"{source}: aucune programmation dans le texte ni dans la date de sa source : "
+                        "actions non datées (précisez --programme)")
+    return replace(doc, title=_title(lines), nis=nis, programme=found,
+                   project_leader=bullet_list.project_leader(full_text), actions=actions, warnings=warnings)
+
+
+def _dated(publication: Publication | None, programmes: Programmes) -> str | None:
+    """The programme in force when the document's publication was issued."""
+    if publication is None or not publication.date:
+        return None
+    when = date.fromisoformat(publication.date) if len(publication.date) == 10 else int(publication.date[:4])
+    found = programmes.containing(when)
+    return found.code if found else None
 
 
 def _check_count(actions: list[ActionRecord], source: str, limit: int = MAX_ACTIONS) -> None:
@@ -131,8 +180,8 @@ def _near_miss(communes: CommuneDirectory, text: str) -> str:
 _PERIOD = re.compile(r"\b(20\d\d)\s*[-–—/]\s*(20\d\d)\b")
 
 
-def _programme_from_text(text: str) -> str | None:
-    found = Counter(f"{a}-{b}" for a, b in _PERIOD.findall(text) if f"{a}-{b}" in PROGRAMMES)
+def _programme_from_text(text: str, programmes: Programmes) -> str | None:
+    found = Counter(f"{a}-{b}" for a, b in _PERIOD.findall(text) if programmes.get(f"{a}-{b}"))
     return found.most_common(1)[0][0] if found else None
 
 

@@ -23,7 +23,7 @@ _ANNOUNCES_ACTIONS = re.compile(r"\b(actions?|projets?|activites)\b")
 _ANNOUNCES_AXES = re.compile(r"\b(axes?|droits fondamentaux)\b")
 
 
-def _bullet_text(line: Line) -> str | None:
+def bullet_text(line: Line) -> str | None:
     if line.bullet:
         return line.text
     m = _BULLET.match(line.text)
@@ -35,7 +35,7 @@ def _groups(lines: list[Line]) -> list[tuple[str, list[tuple[Line, str]]]]:
     groups: list[tuple[str, list[tuple[Line, str]]]] = []
     intro, current = "", []
     for line in lines:
-        text = _bullet_text(line)
+        text = bullet_text(line)
         if text is not None:
             current.append((line, text))
         elif line.text.strip():

@@ -24,6 +24,8 @@ from rich.progress import (
 from rich.table import Table
 
 from ..errors import PcsError
+from ..graph.sources import SOURCE_KINDS
+from ..ingest.metadata import publication_from
 from ..load import Ingestor
 from ..store.workspace import Workspace
 from .common import (
@@ -52,12 +54,20 @@ def ingest(
     store: StoreOpt = None,
     update_url: UpdateUrlOpt = None,
     commune: Annotated[Optional[str], typer.Option(help="Commune du document (nom ou code NIS).")] = None,
-    programme: Annotated[Optional[str], typer.Option(help="Programmation : 2014-2019, 2020-2025 ou 2026-2031.")] = None,
+    programme: Annotated[Optional[str], typer.Option(help="Programmation : 2009-2013, 2014-2019 ou 2020-2025.")] = None,
+    source_url: Annotated[Optional[str], typer.Option("--source-url", help="Adresse web où le document est publié.")] = None,
+    source_kind: Annotated[Optional[str], typer.Option("--source-kind", help="Type de cette source : " + ", ".join(SOURCE_KINDS) + ".")] = None,
     index: Annotated[bool, typer.Option("--index/--no-index", help="Mettre à jour l'index de recherche.")] = True,
 ) -> None:
     """Lire des documents de plan et les verser dans le graphe (un graphe nommé par document)."""
     files = expand(paths) if paths else corpus_files()
     failures = 0
+    publication = None
+    if source_url or source_kind:
+        try:
+            publication = publication_from("--source-url", source_url, {"source_kind": source_kind}, "source_kind")
+        except PcsError as e:
+            fail(e)
     with Workspace(settings_for(store, update_url)) as ws:
         ingestor = Ingestor.of(ws)
         try:
@@ -70,7 +80,7 @@ def ingest(
             for path in files:
                 progress.update(task, description=f"Ingestion de {path.name}")
                 try:
-                    result = ingestor.ingest(path, commune=commune, programme=programme)
+                    result = ingestor.ingest(path, commune=commune, programme=programme, publication=publication)
                 except PcsError as e:
                     failures += 1
                     err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
@@ -111,6 +121,10 @@ def validate(store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:
     report = validate_graph(data)
     if report.conforms:
         console.print(f"[green]Le graphe est conforme[/] ({len(data)} triplets).")
+        notes = [v for v in report.violations if v.severity != "Violation"]
+        if notes:
+            console.print(f"{len(notes)} avertissement(s) ou note(s) :", highlight=False)
+            console.print("\n".join(v.to_text() for v in notes), highlight=False)
         return
     console.print(report.to_text(), highlight=False)
     raise typer.Exit(1)

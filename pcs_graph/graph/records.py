@@ -27,6 +27,20 @@ class SourceSpan:
 
 
 @dataclass(frozen=True)
+class Publication:
+    """What a person can read at a web address: the page, printout or article an action is read from.
+
+    `kind` is a code of the source-kind scheme ("press", "official-plan", ...); title, publisher and
+    date (ISO: "2023-03-02", "2022-09" or "2016") only where the source or its metadata gives them."""
+
+    url: str
+    kind: str
+    title: str | None = None
+    publisher: str | None = None
+    date: str | None = None
+
+
+@dataclass(frozen=True)
 class PartnerRecord:
     name: str
     article20: bool = False
@@ -48,6 +62,11 @@ class ActionRecord:
     commune: str | None = None  # name or NIS code, when the row names its own commune (tables)
     programme: str | None = None
     stated_axis: int | None = None  # an axis printed without a full code
+    heading: str | None = None  # the heading the action is listed under, as printed ("Axe 1 : Droit à la santé")
+    publication: Publication | None = None  # where the action was read (a table row may name its own)
+    citation: str | None = None  # a source given without a web address, kept as printed
+    dropped: bool = False  # the source says the action was removed from the plan
+    note: str | None = None  # what the source says around it (kept for dropped actions)
 
 
 @dataclass
@@ -61,5 +80,9 @@ class PlanDocument:
     nis: str | None = None  # the commune of the whole document, when it has one
     programme: str | None = None
     project_leader: str | None = None
+    publication: Publication | None = None  # where the whole document is published
+    document_number: str | None = None  # as printed by the regional application ("SPW-PCS-…")
+    status: str | None = None  # as printed ("Signé par les autorités communales")
+    printed_on: str | None = None  # ISO date the document says it was printed
     actions: list[ActionRecord] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

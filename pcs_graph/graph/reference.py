@@ -65,6 +65,22 @@ RIGHTS_2020: dict[int, tuple[str, ...]] = {
     7: ("droit à la mobilité",),
 }
 
+_RIGHT_PREFIX = re.compile(r"^droit (?:a la |a l |au |aux |a )")
+
+
+def axis_named_by(text: str) -> int | None:
+    """The 2020-2025 axis whose fundamental right(s) a heading names, whatever its local number:
+    'Axe 1 : Droit à la santé' → 3. None when it names no right, or rights of several axes."""
+    folded = " " + re.sub(r"[^a-z0-9]+", " ", fold(text)) + " "
+    found = set()
+    for axis, rights in RIGHTS_2020.items():
+        for right in rights:
+            core = _RIGHT_PREFIX.sub("", re.sub(r"[^a-z0-9]+", " ", fold(right)).strip())
+            if f" {core} " in folded:
+                found.add(axis)
+    return found.pop() if len(found) == 1 else None
+
+
 _PREFIXES = re.compile(
     r"^(ville|commune|cpas|administration communale|pcs|plan de cohesion sociale)( de | d'|\s+)", re.I
 )

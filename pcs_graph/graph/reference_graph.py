@@ -12,36 +12,57 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
 from .model import FR, new_graph, plan_triples
+from .programmes import Programmes
 from .reference import Axis, Commune, CommuneDirectory, read_csv
 from .uris import Uris
 from .vocab import DCTERMS, PCS, RDF, RDFS, SCHEMA, SKOS, WD
 
+AXES_SCHEMES = {"nomenclature": "Nomenclature des actions PCS (axe.thème.action)",
+                "axes-2014-2019": "Axes des programmations 2009-2013 et 2014-2019"}
 
-def reference_graph(uris: Uris, communes: CommuneDirectory, axes: list[Axis]) -> tuple[Graph, Graph]:
+
+def reference_graph(uris: Uris, communes: CommuneDirectory, axes: list[Axis],
+                    programmes: Programmes) -> tuple[Graph, Graph]:
     """The reference graph, and the core triples of the plans it mentions (for the registry graph).
 
     Plans, partners and the nomenclature's structure are shared by several sources; they are kept in
     shared graphs so that no triple stands in two graphs (the union default graph would count it twice).
     """
     g, registry = new_graph(), new_graph()
-    _add_programmes(g, uris)
+    _add_programmes(g, uris, programmes)
     for commune in communes.communes:
         _add_commune(g, uris, commune)
     for axis in axes:
-        _add_axis(g, uris, axis)
+        _add_axis(g, uris, axis, programmes)
     _add_plan_facts(g, registry, uris)
-    _add_subsidies(g, registry, uris)
+    _add_subsidies(g, registry, uris, programmes)
     return g, registry
 
 
-def _add_programmes(g: Graph, uris: Uris) -> None:
-    for period in ("2014-2019", "2020-2025", "2026-2031"):
-        p = uris.programme(period)
+def _add_programmes(g: Graph, uris: Uris, programmes: Programmes) -> None:
+    """Each programme with its dates (xsd:date), its axes scheme and, when extended, the source of the extension."""
+    for programme in programmes.all:
+        p = uris.programme(programme.code)
         g.add((p, RDF.type, PCS.Programme))
-        g.add((p, SKOS.notation, Literal(period)))
-        g.add((p, SKOS.prefLabel, Literal(f"Programmation PCS {period}", lang=FR)))
-        g.add((p, SCHEMA.startDate, Literal(period[:4], datatype=XSD.gYear)))
-        g.add((p, SCHEMA.endDate, Literal(period[5:], datatype=XSD.gYear)))
+        g.add((p, SKOS.notation, Literal(programme.code)))
+        g.add((p, SKOS.prefLabel, Literal(programme.label, lang=FR)))
+        g.add((p, SCHEMA.startDate, Literal(programme.start.isoformat(), datatype=XSD.date)))
+        g.add((p, SCHEMA.endDate, Literal(programme.end.isoformat(), datatype=XSD.date)))
+        g.add((p, PCS.axesScheme, uris.scheme(programme.axes_scheme)))
+        if programme.extended:
+            g.add((p, PCS.plannedEndDate, Literal(programme.planned_end.isoformat(), datatype=XSD.date)))
+        if programme.note:
+            g.add((p, RDFS.comment, Literal(programme.note, lang="en")))
+        if programme.extension_source:
+            source = URIRef(programme.extension_source)
+            g.add((p, DCTERMS.source, source))
+            g.add((source, RDF.type, PCS.Publication))
+            g.add((source, DCTERMS.type, PCS.ParliamentDocument))
+            g.add((source, DCTERMS.title, Literal(
+                "Question écrite n° 513 (2024-2025) : la prolongation du Plan de cohésion sociale (PCS) "
+                "et l'application de l'article 20", lang=FR)))
+            g.add((source, DCTERMS.publisher, Literal("Parlement de Wallonie")))
+            g.add((source, DCTERMS.issued, Literal("2025-03-25", datatype=XSD.date)))
 
 
 def _add_commune(g: Graph, uris: Uris, c: Commune) -> None:
@@ -89,22 +110,21 @@ def _add_commune(g: Graph, uris: Uris, c: Commune) -> None:
         g.add((u, SKOS.exactMatch, URIRef(f"https://sws.geonames.org/{c.geonames}/")))
 
 
-def _add_axis(g: Graph, uris: Uris, axis: Axis) -> None:
-    u = uris.axis(axis.number, axis.programme)
+def _add_axis(g: Graph, uris: Uris, axis: Axis, programmes: Programmes) -> None:
+    """An axis in the scheme of its programme: the 4 axes of 2009-2019 or the 7 of the nomenclature."""
+    of_axis = programmes.get(axis.programme)
+    scheme_name = of_axis.axes_scheme if of_axis else "nomenclature"
+    u = uris.axis(axis.number, scheme_name)
+    scheme = uris.scheme(scheme_name)
     label = axis.label[0].upper() + axis.label[1:]
     g.add((u, RDF.type, PCS.Axis))
     g.add((u, SKOS.notation, Literal(str(axis.number))))
     g.add((u, SKOS.prefLabel, Literal(label, lang=FR)))
-    if axis.programme == "2014-2019":
-        g.add((u, PCS.programme, uris.programme("2014-2019")))
-        g.add((u, SKOS.inScheme, uris.scheme("axes-2014-2019")))
-        g.add((u, SKOS.topConceptOf, uris.scheme("axes-2014-2019")))
-        return
-    for period in ("2020-2025", "2026-2031"):
-        g.add((u, PCS.programme, uris.programme(period)))
-    scheme = uris.scheme("nomenclature")
+    for programme in programmes.all:
+        if programme.axes_scheme == scheme_name:
+            g.add((u, PCS.programme, uris.programme(programme.code)))
     g.add((scheme, RDF.type, SKOS.ConceptScheme))
-    g.add((scheme, SKOS.prefLabel, Literal("Nomenclature des actions PCS (axe.thème.action)", lang=FR)))
+    g.add((scheme, SKOS.prefLabel, Literal(AXES_SCHEMES.get(scheme_name, scheme_name), lang=FR)))
     g.add((u, SKOS.inScheme, scheme))
     g.add((u, SKOS.topConceptOf, scheme))
     for k, right in enumerate(axis.rights, start=1):
@@ -140,10 +160,13 @@ def _add_plan_facts(g: Graph, registry: Graph, uris: Uris) -> None:
         g.add((plan, DCTERMS.source, Literal(r["source"])))
 
 
-def _add_subsidies(g: Graph, registry: Graph, uris: Uris) -> None:
+def _add_subsidies(g: Graph, registry: Graph, uris: Uris, programmes: Programmes) -> None:
     for r in read_csv("pcs_subsidies_partial.csv"):
         year = int(r["year"])
-        period = "2020-2025" if 2020 <= year <= 2025 else "2026-2031"
+        programme = programmes.containing(year)
+        if programme is None:  # a subsidy of a programme not in the reference data yet
+            continue
+        period = programme.code
         plan = plan_triples(registry, uris, r["nis_code"], period)
         s = uris.subsidy(r["nis_code"], period, year)
         g.add((plan, PCS.subsidy, s))

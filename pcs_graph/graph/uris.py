@@ -45,8 +45,10 @@ class Uris:
     def subsidy(self, lead_nis: str, period: str, year: int) -> URIRef:
         return self._u(f"plan/{lead_nis}/{period}/subsidy/{year}")
 
-    def axis(self, number: int | str, period: str | None = None) -> URIRef:
-        if period == "2014-2019":
+    def axis(self, number: int | str, scheme: str = "nomenclature") -> URIRef:
+        """An axis of the 7-axis nomenclature (`axis/5`), or of the 4-axis scheme of 2009-2019
+        (`axis/2014-2019/4`, scheme "axes-2014-2019")."""
+        if scheme == "axes-2014-2019":
             return self._u(f"axis/2014-2019/{number}")
         return self._u(f"axis/{number}")
 

@@ -26,6 +26,8 @@ from ..graph.model import (
     new_graph,
 )
 from ..graph.nomenclature import CatalogueEntry, parse_code
+from ..graph.programmes import Programmes
+from ..graph.records import Publication
 from ..graph.reference import CommuneDirectory, load_axes
 from ..graph.reference_graph import reference_graph
 from ..graph.uris import Uris
@@ -68,15 +70,17 @@ def _literal(text: str, lang: str | None = "fr") -> str:
 
 
 class Ingestor:
-    def __init__(self, store: Store, uris: Uris, communes: CommuneDirectory) -> None:
+    def __init__(self, store: Store, uris: Uris, communes: CommuneDirectory,
+                 programmes: Programmes | None = None) -> None:
         self.store = store
         self.uris = uris
         self.communes = communes
+        self.programmes = programmes or Programmes.load()
 
     @classmethod
     def of(cls, ws: Workspace) -> "Ingestor":
         """The ingestor writing to a workspace's store."""
-        return cls(ws.store, ws.uris, ws.communes)
+        return cls(ws.store, ws.uris, ws.communes, ws.programmes)
 
     # --- reference data and ontology --------------------------------------------------------
 
@@ -84,7 +88,7 @@ class Ingestor:
         """Load the ontology and the reference graph when missing or changed. True if it wrote."""
         ontology = Graph()
         ontology.parse(ONTOLOGY_DIR / "pcs.ttl", format="turtle")
-        reference, plans = reference_graph(self.uris, self.communes, load_axes())
+        reference, plans = reference_graph(self.uris, self.communes, load_axes(), self.programmes)
         wrote = False
         for name, g in (("ontology", ontology), ("reference", reference)):
             graph_uri = self.uris.graph(name)
@@ -101,13 +105,17 @@ class Ingestor:
 
     # --- documents --------------------------------------------------------------------------
 
-    def ingest(self, path: Path, commune: str | None = None, programme: str | None = None) -> IngestResult:
-        doc = parse_document(path, self.communes, commune=commune, programme=programme)
+    def ingest(self, path: Path, commune: str | None = None, programme: str | None = None,
+               publication: Publication | None = None) -> IngestResult:
+        """Parse one document and write it (or nothing, if it did not change). `publication`: where the
+        document is published (--source-url/--source-kind), else its `<file>.meta.json`, else none."""
+        doc = parse_document(path, self.communes, commune=commune, programme=programme,
+                             programmes=self.programmes, publication=publication)
         doc_uri = self.uris.document(path.name)
         if self.store.ask(f'ASK {{ GRAPH <{doc_uri}> {{ <{doc_uri}> pcs:contentHash "{doc.content_hash}" }} }}'):
             return IngestResult(str(path), str(doc_uri), "unchanged", len(doc.actions), doc.warnings)
         existed = self.store.ask(f"ASK {{ GRAPH <{doc_uri}> {{ ?s ?p ?o }} }}")
-        triples = document_graph(self.uris, doc, path.name)
+        triples = document_graph(self.uris, doc, path.name, self.programmes)
         self._refuse_actions_of_other_documents(str(path), doc_uri, triples.document)
         self.store.update(self._replace_document(doc_uri, triples))
         return IngestResult(str(path), str(doc_uri), "replaced" if existed else "added", len(doc.actions),
@@ -143,7 +151,7 @@ class Ingestor:
                 nom.add((self.uris.action_type(t.code), SKOS.altLabel, Literal(t.label, lang="fr")))
         cls = new_graph()
         for action in g.subjects(RDF.type, PCS.Action):
-            if (action, PCS.actionType, None) not in g:
+            if (action, PCS.actionType, None) not in g:  # dropped actions are no pcs:Action: never classified
                 cls.add((action, PCS.classificationStatus, PCS.Unclassified))  # type: ignore[arg-type]
         parts = [
             # forget the classifications of the actions the old version of the document had
@@ -161,6 +169,11 @@ class Ingestor:
             for triple in triples.registry.triples((plan, None, None)):
                 plans.add(triple)
         parts.append(insert_data(registry, plans))
+        if len(triples.publications):  # a publication's description: the last document to cite it writes it
+            cited = " ".join(f"<{u}>" for u in sorted(set(triples.publications.subjects(RDF.type, PCS.Publication))))
+            parts.append(f"DELETE {{ GRAPH <{registry}> {{ ?u ?p ?o }} }} WHERE {{ VALUES ?u {{ {cited} }} "
+                         f"GRAPH <{registry}> {{ ?u ?p ?o }} }}")
+            parts.append(insert_data(registry, triples.publications))
         for partner in triples.registry.subjects(RDF.type, PCS.Partner):  # the first spelling names it
             one = new_graph()
             for triple in triples.registry.triples((partner, None, None)):

@@ -13,6 +13,7 @@ from __future__ import annotations
 from functools import cached_property
 
 from ..config import Settings
+from ..graph.programmes import Programmes
 from ..graph.reference import CommuneDirectory
 from ..graph.uris import Uris
 from . import open_store
@@ -35,6 +36,10 @@ class Workspace:
     @cached_property
     def communes(self) -> CommuneDirectory:
         return CommuneDirectory.load()
+
+    @cached_property
+    def programmes(self) -> Programmes:
+        return Programmes.load()
 
     def close(self) -> None:
         if "store" in self.__dict__:

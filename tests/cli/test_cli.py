@@ -21,7 +21,9 @@ from pcs_graph.store.workspace import Workspace
 
 PCS = str(Path(sys.executable).with_name("pcs"))
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
-CORPUS_ACTIONS = 32 + 12 + 11  # Mons, Hastière, the examples table
+# live actions of the bundled corpus: Mons, Hastière's page, the examples table, Liège's signed plan (13 whole
+# entries of 14), the public-sources table (34 rows, one of them dropped from its plan)
+CORPUS_ACTIONS = 32 + 12 + 11 + 13 + 33
 
 
 def pcs(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -50,16 +52,16 @@ def test_ingest_a_file_with_its_commune_and_programme(tmp_path):
     plan.write_text("01 1.1.06 Écoles de devoirs ART 20 ASBL Chantecler\n02 5.5.01 Rencontres\n", encoding="utf-8")
 
     done = pcs("ingest", plan, "--store", tmp_path / "store", "--commune", "Ville de Hastière",
-               "--programme", "2026-2031", "--no-index")
+               "--programme", "2014-2019", "--no-index")
     assert done.returncode == 0, done.stderr
     assert done.stdout.split() == ["added", "2", "actions", str(plan)]
     with Workspace(Settings(store=str(tmp_path / "store"))) as ws:
         rows = ws.store.select("""SELECT ?nis ?period WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode ?nis ;
                                   pcs:plan/pcs:programme/skos:notation ?period }""")
-    assert {(r["nis"], r["period"]) for r in rows} == {("91142", "2026-2031")}
+    assert {(r["nis"], r["period"]) for r in rows} == {("91142", "2014-2019")}
 
     again = pcs("ingest", plan, "--store", tmp_path / "store", "--no-index", "--commune", "91142",
-                "--programme", "2026-2031")
+                "--programme", "2014-2019")
     assert again.stdout.split()[0] == "unchanged"
 
 
@@ -179,7 +181,8 @@ def test_stats_json_counts_actions_per_axis_commune_and_partner_kind(store):
     assert stats["totals"]["actions"] == CORPUS_ACTIONS
     assert stats["totals"]["article20"] == 6
     per_commune = {c["label"]: c["actions"] for c in stats["commune"]}
-    assert per_commune["Mons"] == 32 and per_commune["Hastière"] == 12
+    assert per_commune["Mons"] == 32 and per_commune["Hastière"] == 12 + 10  # its page, and a press article
+    assert len(per_commune) == 19
     assert sum(per_commune.values()) == CORPUS_ACTIONS
     assert {c["key"] for c in stats["axe"]} >= {"1", "5", "7"}
     assert any(c["actions"] > 0 for c in stats["type de partenaire"])

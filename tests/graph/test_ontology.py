@@ -90,10 +90,11 @@ def test_classification_statuses_are_labelled_individuals(onto: Graph) -> None:
 
 
 def test_union_domains_are_owl_unions(onto: Graph) -> None:
-    """`pcs:commune` applies to an action or a plan: its domain is the union of both."""
+    """`pcs:commune` applies to a plan entry (a live or a dropped action) or a plan: its domain is the union."""
     domain = onto.value(PCS.commune, RDFS.domain)
     members = set(onto.items(onto.value(domain, OWL.unionOf)))
-    assert members == {PCS.Action, PCS.Plan}
+    assert members == {PCS.PlanEntry, PCS.Plan}
+    assert (PCS.Action, RDFS.subClassOf, PCS.PlanEntry) in onto and (PCS.DroppedAction, RDFS.subClassOf, PCS.PlanEntry) in onto
 
 
 # `PCS.x` or `PCS["x"]`, but not a method call such as `PCS.term("x")`.

@@ -15,6 +15,10 @@ from pcs_graph.graph.vocab import ORG, PCS, SCHEMA
 
 ID = Namespace("https://w3id.org/pcs/id/")
 GYEAR = URIRef("http://www.w3.org/2001/XMLSchema#gYear")  # (rdflib's XSD namespace upsets pytest)
+GYEARMONTH = URIRef("http://www.w3.org/2001/XMLSchema#gYearMonth")
+DATE = URIRef("http://www.w3.org/2001/XMLSchema#date")
+DCTERMS = Namespace("http://purl.org/dc/terms/")
+PAGE = URIRef("https://www.cpas.mons.be/services/cohesion-sociale")
 MONS = ID["commune/53053"]
 HAINAUT = ID["province/50000"]
 PROGRAMME = ID["programme/2020-2025"]
@@ -41,6 +45,9 @@ def valid_graph() -> Graph:
     g.add((MONS, PCS.province, HAINAUT))
 
     g.add((PROGRAMME, RDF.type, PCS.Programme))
+    g.add((PROGRAMME, SCHEMA.startDate, Literal("2020-01-01", datatype=DATE)))
+    g.add((PROGRAMME, SCHEMA.endDate, Literal("2026-12-31", datatype=DATE)))
+    g.add((PROGRAMME, PCS.axesScheme, ID["scheme/nomenclature"]))
     g.add((PLAN, RDF.type, PCS.Plan))
     g.add((PLAN, PCS.commune, MONS))
     g.add((PLAN, PCS.leadCommune, MONS))
@@ -83,6 +90,10 @@ def valid_graph() -> Graph:
     g.add((ACTION, PCS.partner, PARTNER))
     g.add((ACTION, PCS.partner, CPAS))
     g.add((ACTION, PCS.article20Partner, CPAS))
+    g.add((ACTION, DCTERMS.source, PAGE))
+    g.add((PAGE, RDF.type, PCS.Publication))
+    g.add((PAGE, DCTERMS.type, PCS.CommunePage))
+    g.add((PAGE, DCTERMS.issued, Literal("2023-03", datatype=GYEARMONTH)))
     return g
 
 

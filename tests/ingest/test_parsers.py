@@ -16,7 +16,8 @@ from pcs_graph.load import Ingestor
 
 AGEES = "Activités de rencontre pour personnes âgées"
 ACTIONS = """SELECT ?a ?label ?code ?nis ?period ?line ?page WHERE {
-  ?a a pcs:Action ; rdfs:label ?label ; pcs:commune/pcs:nisCode ?nis ; pcs:plan/pcs:programme/skos:notation ?period .
+  ?a a pcs:Action ; rdfs:label ?label ; pcs:commune/pcs:nisCode ?nis .
+  OPTIONAL { ?a pcs:plan/pcs:programme/skos:notation ?period }
   OPTIONAL { ?a pcs:actionType/skos:notation ?code }
   OPTIONAL { ?a pcs:sourceLine ?line } OPTIONAL { ?a pcs:sourcePage ?page }
 } ORDER BY ?a"""
