@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from conftest import HASTIERE, MONS
+from documents import write_pdf
 
 from pcs_graph.errors import InputError
 from pcs_graph.load import Ingestor
@@ -154,27 +155,6 @@ def test_an_xlsx_export_is_read_like_the_csv(workspace, tmp_path):
 
 
 # --- PDF ------------------------------------------------------------------------------------------
-
-DEJAVU = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
-
-
-def write_pdf(path: Path, pages: list[list[str]]) -> Path:
-    """A real PDF of text pages (fpdf2): DejaVu when Debian has it, else a core font in latin-1."""
-    from fpdf import FPDF
-
-    pdf = FPDF()
-    if DEJAVU.exists():
-        pdf.add_font("DejaVu", fname=str(DEJAVU))
-        pdf.set_font("DejaVu", size=10)
-    else:
-        pdf.set_font("Helvetica", size=10)
-    for lines in pages:
-        pdf.add_page()
-        for line in lines:
-            pdf.cell(text=line if DEJAVU.exists() else line.replace("’", "'"), new_x="LMARGIN", new_y="NEXT")
-    pdf.output(str(path))
-    return path
-
 
 def test_a_pdf_plan_gives_its_actions_with_their_page_and_line(workspace, tmp_path):
     path = write_pdf(tmp_path / "plan.pdf", [
