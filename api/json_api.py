@@ -48,6 +48,8 @@ Offset = Annotated[int, Query(ge=0, le=100_000, description="début de la page")
 AxisNumber = Annotated[int, Field(ge=1, le=7)]
 Short = Annotated[str, StringConstraints(max_length=40)]
 Status = Literal["declared", "inferred", "unclassified"]
+SourceKind = Literal["official-plan", "council-decision", "commune-page", "region-page", "province-page", "parliament",
+                     "association", "press", "blog", "dataset"]  # the notations of pcs:SourceKindScheme
 Kind = Literal["ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"]
 
 
@@ -77,13 +79,15 @@ async def search(
     partner_kind: Annotated[list[Kind], Query(description="types de partenaires")] = [],
     article20: Annotated[bool | None, Query(description="avec (true) ou sans (false) partenaire article 20")] = None,
     status: Annotated[list[Status], Query(description="statut de classification")] = [],
+    source_kind: Annotated[list[SourceKind], Query(description="types de sources (plan signé, page communale, presse...)")] = [],
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Offset = 0,
     services: Services = Depends(get_services),
 ) -> SearchResults:
     filters = SearchFilters(axis=tuple(axis), theme=tuple(theme), action_type=tuple(action_type),
                             commune=tuple(commune), province=tuple(province), programme=tuple(programme),
-                            partner_kind=tuple(partner_kind), article20=article20, status=tuple(status))
+                            partner_kind=tuple(partner_kind), article20=article20, status=tuple(status),
+                            source_kind=tuple(source_kind))
     return await services.run(services.search.search, q, filters, limit, offset)
 
 

@@ -13,6 +13,11 @@ from pcs_graph.store.workspace import Workspace
 MONS = CORPUS_DIR / "mons_pcs_2020-2025.txt"
 HASTIERE = CORPUS_DIR / "hastiere_pcs_2020-2025.txt"
 EXAMPLES = CORPUS_DIR / "pcs_action_examples.csv"
+LIEGE = CORPUS_DIR / "liege_pcs_2014-2019_plan_signe.txt"
+PUBLIC_SOURCES = CORPUS_DIR / "pcs_actions_public_sources.csv"
+CORPUS = (HASTIERE, LIEGE, MONS, EXAMPLES, PUBLIC_SOURCES)  # what `pcs ingest` with no argument reads
+CORPUS_ACTIONS = 101  # live actions: Mons 32, Hastière 12, examples 11, Liège 13 (of 14), public sources 33 (of 34)
+CORPUS_COMMUNES = 19
 
 
 @pytest.fixture
@@ -30,7 +35,7 @@ def corpus_store(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
     with Workspace(settings) as ws:
         Ingestor.of(ws).ensure_reference()
-        for path in (MONS, HASTIERE, EXAMPLES):
+        for path in CORPUS:
             Ingestor.of(ws).ingest(path)
     return settings
 
@@ -48,7 +53,7 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
     with Workspace(settings) as ws:
         Ingestor.of(ws).ensure_reference()
-        for path in (MONS, HASTIERE, EXAMPLES):
+        for path in CORPUS:
             Ingestor.of(ws).ingest(path)
         update_index(ws)
     return settings

@@ -1,6 +1,6 @@
 """What the French pages show, read from the graph into plain values (one method per page).
 
-    data = PageData(workspace.store, workspace.uris, workspace.communes)
+    data = PageData(workspace.store, workspace.uris, workspace.communes, workspace.programmes)
     data.action("53053", "2020-2025", "23")   -> ActionView | None (None: no such action)
     data.commune("53053")                     -> CommuneView | None
 
@@ -13,29 +13,20 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from pcs_graph.graph.reference import CommuneDirectory
 from pcs_graph.graph.uris import Uris
+from pcs_graph.graph.programmes import Programmes
+from pcs_graph.graph.sources import SOURCE_KIND_LABELS, kind_code
 from pcs_graph.store import Store
 
-from .views import (
-    ActionRow,
-    ActionView,
-    AxisGroup,
-    CommuneView,
-    ConceptView,
-    DocumentView,
-    Link,
-    PartnerPage,
-    PartnerView,
-    PlanView,
-    ProvinceView,
-    SourceView,
-)
+from .views import (ActionRow, ActionView, AxisGroup, CommuneView, ConceptView, DocumentView, Link, PartnerPage,
+                    PartnerView, PlanView, ProvinceView, PublicationView, SourceView)
 
 NIS = re.compile(r"\d{5}")
 PERIOD = re.compile(r"\d{4}-\d{4}")
+ACTION_PERIOD = re.compile(r"\d{4}-\d{4}|undated")  # the period segment of an action's URI
 KEY = re.compile(r"[a-z0-9][a-z0-9-]{0,80}")
 SLUG = KEY
 CODE = re.compile(r"[1-7]\.\d{1,2}\.\d{1,3}")
@@ -83,10 +74,11 @@ _ACTION_VARS = "?a ?label ?nis ?commune ?code ?typeLabel ?axis1 ?axis2 ?status ?
 
 
 class PageData:
-    def __init__(self, store: Store, uris: Uris, communes: CommuneDirectory) -> None:
+    def __init__(self, store: Store, uris: Uris, communes: CommuneDirectory, programmes: Programmes) -> None:
         self.store = store
         self.uris = uris
         self.directory = communes
+        self.programmes = programmes
 
     # --- helpers ----------------------------------------------------------------------------
 
@@ -120,11 +112,36 @@ class PageData:
 
     def _sources(self, where: str) -> tuple[SourceView, ...]:
         rows = self.store.select(f"""
-            SELECT DISTINCT ?d ?file ?title ?parser WHERE {{ {where}
+            SELECT DISTINCT ?d ?file ?title ?parser ?number ?status ?printed ?u WHERE {{ {where}
               ?d a pcs:SourceDocument . OPTIONAL {{ ?d pcs:fileName ?file }}
-              OPTIONAL {{ ?d dcterms:title ?title }} OPTIONAL {{ ?d pcs:parser ?parser }} }} ORDER BY ?file""")
-        return tuple(SourceView(self.path(r["d"] or ""), r["file"] or r["d"] or "", r["title"], r["parser"])
-                     for r in rows)
+              OPTIONAL {{ ?d dcterms:title ?title }} OPTIONAL {{ ?d pcs:parser ?parser }}
+              OPTIONAL {{ ?d pcs:documentNumber ?number }} OPTIONAL {{ ?d pcs:documentStatus ?status }}
+              OPTIONAL {{ ?d pcs:printDate ?printed }} OPTIONAL {{ ?d dcterms:source ?u }} }} ORDER BY ?file""")
+        publications = self._publication_views([r["u"] for r in rows if r["u"]])
+        return tuple(SourceView(self.path(r["d"] or ""), r["file"] or r["d"] or "", r["title"], r["parser"],
+                                publication=publications.get(r["u"] or ""), number=r["number"], status=r["status"],
+                                printed_on=r["printed"]) for r in rows)
+
+    def _publications(self, where: str) -> tuple[PublicationView, ...]:
+        """The publications the actions matching `where` were read from, newest first."""
+        rows = self.store.select(f"SELECT DISTINCT ?u WHERE {{ {where} ?a dcterms:source ?u }}")
+        views = self._publication_views([r["u"] for r in rows if r["u"]])
+        return tuple(sorted(views.values(), key=lambda v: (v.issued or "", v.url), reverse=True))
+
+    def _publication_views(self, urls: list[str]) -> dict[str, PublicationView]:
+        if not urls:
+            return {}
+        values = " ".join(f"<{u}>" for u in sorted(set(urls)))
+        rows = self.store.select(f"""
+            SELECT ?u ?kind ?title ?publisher ?issued WHERE {{ VALUES ?u {{ {values} }} ?u dcterms:type ?kind .
+              OPTIONAL {{ ?u dcterms:title ?title }} OPTIONAL {{ ?u dcterms:publisher ?publisher }}
+              OPTIONAL {{ ?u dcterms:issued ?issued }} }}""")
+        views = {}
+        for r in rows:
+            code = kind_code(r["kind"] or "") or ""
+            views[r["u"] or ""] = PublicationView(r["u"] or "", code, SOURCE_KIND_LABELS.get(code, code), r["title"],
+                                                  r["publisher"], r["issued"])
+        return views
 
     def axis_labels(self) -> dict[str, str]:
         rows = self.store.select("""
@@ -135,7 +152,7 @@ class PageData:
     # --- pages ------------------------------------------------------------------------------
 
     def action(self, nis: str, period: str, key: str) -> ActionView | None:
-        if not (NIS.fullmatch(nis) and PERIOD.fullmatch(period) and KEY.fullmatch(key)):
+        if not (NIS.fullmatch(nis) and ACTION_PERIOD.fullmatch(period) and KEY.fullmatch(key)):
             return None
         uri = str(self.uris.action(nis, period, key))
         rows = self._actions(f"FILTER(?a = <{uri}>)")
@@ -143,10 +160,12 @@ class PageData:
             return None
         detail = self.store.select(f"""
             SELECT ?desc ?codePrinted ?score ?method ?plan ?prog ?d ?line ?page ?text ?province
-                   ?theme ?themeCode ?themeLabel ?t ?ax WHERE {{
+                   ?theme ?themeCode ?themeLabel ?t ?ax ?u ?citation ?heading WHERE {{
               BIND(<{uri}> AS ?a)
-              ?a pcs:plan ?plan ; pcs:commune/pcs:province/skos:prefLabel ?province .
-              OPTIONAL {{ ?plan pcs:programme/skos:notation ?prog }}
+              ?a pcs:commune/pcs:province/skos:prefLabel ?province .
+              OPTIONAL {{ ?a pcs:plan ?plan . OPTIONAL {{ ?plan pcs:programme/skos:notation ?prog }} }}
+              OPTIONAL {{ ?a dcterms:source ?u }} OPTIONAL {{ ?a dcterms:bibliographicCitation ?citation }}
+              OPTIONAL {{ ?a pcs:sourceHeading ?heading }}
               OPTIONAL {{ ?a dcterms:description ?desc }} OPTIONAL {{ ?a pcs:codeAsPrinted ?codePrinted }}
               OPTIONAL {{ ?a pcs:classificationScore ?score }} OPTIONAL {{ ?a pcs:classificationMethod ?method }}
               OPTIONAL {{ ?a prov:wasDerivedFrom ?d }} OPTIONAL {{ ?a pcs:sourceLine ?line }}
@@ -164,8 +183,7 @@ class PageData:
         if detail["d"]:
             doc = self._sources(f"FILTER(?d = <{detail['d']}>)")
             if doc:
-                source = SourceView(doc[0].path, doc[0].file_name, doc[0].title, doc[0].parser,
-                                    _int(detail["line"]), _int(detail["page"]), detail["text"])
+                source = replace(doc[0], line=_int(detail["line"]), page=_int(detail["page"]), text=detail["text"])
         return ActionView(
             uri=uri, row=rows[0], description=detail["desc"],
             target_publics=tuple(p["p"] or "" for p in publics),
@@ -173,10 +191,12 @@ class PageData:
             theme=Link(self.path(detail["theme"]), detail["themeLabel"] or f"Thème {detail['themeCode']}")
             if detail["theme"] else None,
             type_path=self.path(detail["t"]) if detail["t"] else None,
-            plan_path=self.path(detail["plan"] or ""), programme=detail["prog"] or period,
+            plan_path=self.path(detail["plan"]) if detail["plan"] else None,
+            programme=self.programmes.display(detail["prog"] or period),
             province=detail["province"] or "", code_as_printed=detail["codePrinted"],
-            score=float(detail["score"]) if detail["score"] else None, method=detail["method"],
-            source=source,
+            score=float(detail["score"]) if detail["score"] else None, method=detail["method"], source=source,
+            publication=self._publication_views([detail["u"]]).get(detail["u"]) if detail["u"] else None,
+            citation=detail["citation"], heading=detail["heading"],
         )
 
     def commune(self, nis: str) -> CommuneView | None:
@@ -205,6 +225,7 @@ class PageData:
             partners=tuple(sorted(partners.values(), key=lambda pc: (-pc[1], pc[0].name))),
             sources=self._sources(f"?a pcs:commune <{c}> ; prov:wasDerivedFrom ?d ."),
             inferred=sum(1 for a in actions if a.status == "inferred"),
+            publications=self._publications(f"?a a pcs:Action ; pcs:commune <{c}> ."),
         )
 
     def _plans(self, commune_uri: str) -> tuple[PlanView, ...]:
@@ -232,7 +253,7 @@ class PageData:
                   OPTIONAL {{ ?s pcs:beneficiaryKind ?kind }} OPTIONAL {{ ?s dcterms:source ?src }} }} ORDER BY ?year""")
             p["src"].update(s["src"] for s in subsidies if s["src"])
             views.append(PlanView(
-                programme=p["prog"] or "", lead=p["lead"], communes=tuple(p["members"].values()),
+                programme=p["prog"] or "", label=self.programmes.display(p["prog"] or ""), lead=p["lead"], communes=tuple(p["members"].values()),
                 delegated_to_cpas=p["cpas"],
                 subsidies=tuple((s["year"] or "", float(s["amount"] or 0), s["kind"] or "") for s in subsidies),
                 sources=tuple(sorted(p["src"])),

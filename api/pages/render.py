@@ -10,6 +10,7 @@ the service's bounded thread pool (`off_loop`), so store queries never block the
 from __future__ import annotations
 
 import re
+from datetime import date
 from pathlib import Path
 from typing import Any, Callable
 
@@ -20,6 +21,8 @@ from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from pcs_graph.errors import PcsError
+from pcs_graph.graph.programmes import MONTHS
+from pcs_graph.graph.programmes import french_date as french
 from pcs_graph.text import fold
 
 from .data import STATUS_LABELS, PageData
@@ -30,7 +33,7 @@ QUERIES_DIR = API_DIR / "queries"
 TEMPLATES_DIR = API_DIR / "templates"
 FACETS = (("axis", "Axe"), ("province", "Province"), ("commune", "Commune"), ("programme", "Programmation"),
           ("partner_kind", "Type de partenaire"), ("article20", "Partenaire « article 20 »"),
-          ("status", "Classification"))
+          ("status", "Classification"), ("source_kind", "Type de source"))
 
 
 class BadPageParameter(PcsError):
@@ -73,6 +76,18 @@ def number(value: float | int | None, digits: int = 0) -> str:
     return text
 
 
+def french_date(value: str | None) -> str:
+    """'2023-03-02' → '2 mars 2023', '2022-09' → 'septembre 2022', '2016' → '2016'."""
+    if not value:
+        return ""
+    parts = value.split("-")
+    if len(parts) == 3:
+        return french(date.fromisoformat(value))
+    if len(parts) == 2 and parts[1].isdigit() and 1 <= int(parts[1]) <= 12:
+        return f"{MONTHS[int(parts[1]) - 1]} {parts[0]}"
+    return value
+
+
 def percent(value: float | None) -> str:
     return "—" if value is None else f"{value * 100:.0f}\u00a0%"
 
@@ -80,7 +95,7 @@ def percent(value: float | None) -> str:
 def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update(highlight=highlight, number=number, percent=percent)
+    env.filters.update(highlight=highlight, number=number, percent=percent, french_date=french_date)
     env.globals.update(status_labels=STATUS_LABELS, facets=FACETS)
     return env
 
@@ -106,7 +121,7 @@ def services(request: Request) -> Any:
 
 def page_data(request: Request) -> PageData:
     ws = services(request).workspace
-    return PageData(ws.store, ws.uris, ws.communes)
+    return PageData(ws.store, ws.uris, ws.communes, ws.programmes)
 
 
 def engine(request: Request) -> Any:

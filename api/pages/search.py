@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pcs_graph.errors import PcsError
+from pcs_graph.graph.sources import SOURCE_KINDS
 from pcs_graph.search.types import SearchFilters, SearchResults
 from pcs_graph.text import fold
 
@@ -70,6 +71,7 @@ def parse_search(request: Request) -> SearchRequest:
         "partner_kind": _values(request, "partner_kind", PARTNER_KINDS, " ou ".join(PARTNER_KINDS)),
         "article20": _values(request, "article20", TRUE + FALSE, "true ou false"),
         "status": _values(request, "status", STATUSES, "declared, inferred ou unclassified"),
+        "source_kind": _values(request, "source_kind", tuple(SOURCE_KINDS), " ou ".join(SOURCE_KINDS)),
     }
     flags = {v in TRUE for v in selected["article20"]}
     page_text = request.query_params.get("page") or "1"
@@ -80,6 +82,7 @@ def parse_search(request: Request) -> SearchRequest:
         action_type=selected["action_type"], commune=selected["commune"], province=selected["province"],
         programme=selected["programme"], partner_kind=selected["partner_kind"],
         article20=flags.pop() if len(flags) == 1 else None, status=selected["status"],
+        source_kind=selected["source_kind"],
     )
     return SearchRequest(q, filters, int(page_text), {k: v for k, v in selected.items() if v})
 

@@ -1,6 +1,6 @@
 """The plain values the French pages render: one data class per page or part of a page.
 
-    view = PageData(store, uris, communes).commune("53053")     # CommuneView
+    view = PageData(store, uris, communes, programmes).commune("53053")     # CommuneView
     view.groups[0].actions[0].label, view.partners[0][0].name
 
 Nothing here queries anything: `data.PageData` builds these from the graph.
@@ -29,7 +29,29 @@ class PartnerView:
 
 
 @dataclass(frozen=True)
+class PublicationView:
+    """A publication as pages show it: a link, its kind in words, its publisher and date where known."""
+
+    url: str
+    kind: str  # "press"
+    kind_label: str  # "article de presse"
+    title: str | None = None
+    publisher: str | None = None
+    issued: str | None = None  # "2023-03-02", "2022-09" or "2016"
+
+    @property
+    def name(self) -> str:
+        """What the link reads: « title » (publisher), or the address's host when no title is known."""
+        if self.title:
+            return f"« {self.title} »" + (f" ({self.publisher})" if self.publisher else "")
+        host = self.url.split("//", 1)[-1].split("/", 1)[0].rstrip(".")
+        return self.publisher or host
+
+
+@dataclass(frozen=True)
 class SourceView:
+    """An ingested file, and the publication it is a copy of (when one is known)."""
+
     path: str
     file_name: str
     title: str | None
@@ -37,6 +59,10 @@ class SourceView:
     line: int | None = None
     page: int | None = None
     text: str | None = None
+    publication: PublicationView | None = None
+    number: str | None = None  # the document number the region printed on it
+    status: str | None = None
+    printed_on: str | None = None
 
 
 @dataclass(frozen=True)
@@ -64,18 +90,22 @@ class ActionView:
     axis_path: str | None
     theme: Link | None
     type_path: str | None
-    plan_path: str
-    programme: str
+    plan_path: str | None  # None: its source gives no programme
+    programme: str  # as pages name it: "PCS 2020-2025 (prolongé jusqu'au 31 décembre 2026)"
     province: str
     code_as_printed: str | None
     score: float | None
     method: str | None
     source: SourceView | None
+    publication: PublicationView | None = None  # where the action was read
+    citation: str | None = None  # a source given without an address
+    heading: str | None = None  # the heading the source lists it under
 
 
 @dataclass(frozen=True)
 class PlanView:
-    programme: str
+    programme: str  # "2020-2025"
+    label: str  # "PCS 2020-2025 (prolongé jusqu'au 31 décembre 2026)"
     lead: Link
     communes: tuple[Link, ...]
     delegated_to_cpas: bool
@@ -100,6 +130,7 @@ class CommuneView:
     partners: tuple[tuple[PartnerView, int], ...]  # partner, number of actions
     sources: tuple[SourceView, ...]
     inferred: int
+    publications: tuple[PublicationView, ...] = ()
 
     @property
     def total(self) -> int:

@@ -100,13 +100,16 @@ def register(app: typer.Typer) -> None:
         article20: Annotated[Optional[bool], typer.Option("--article20/--no-article20",
                                                           help="Avec (ou sans) partenaire article 20.")] = None,
         status: Annotated[Optional[list[str]], typer.Option("--status", help="declared, inferred, unclassified")] = None,
+        source_kind: Annotated[Optional[list[str]], typer.Option("--source-kind",
+                                                                 help="official-plan, commune-page, press…")] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Chercher des actions en français (sens et mots), avec filtres."""
         filters = SearchFilters(axis=tuple(axis or ()), theme=tuple(theme or ()), action_type=tuple(action_type or ()),
                                 commune=tuple(commune or ()), province=tuple(province or ()),
                                 programme=tuple(programme or ()), partner_kind=tuple(partner_kind or ()),
-                                article20=article20, status=tuple(status or ()))
+                                article20=article20, status=tuple(status or ()),
+                                source_kind=tuple(source_kind or ()))
         _print_results(_with_engine(store, lambda engine: engine.search(query, filters, k=k, offset=offset)), as_json)
 
     @app.command("similar")

@@ -29,6 +29,8 @@ class ActionInfo:
     programme: str
     status: str
     source: str
+    publication: str | None = None  # dcterms:source: the address the action was read from
+    source_kind: str | None = None  # the publication's kind ("press"...)
     code: str | None = None
     action_type_label: str | None = None
     theme_label: str | None = None
@@ -48,7 +50,7 @@ class ActionInfo:
 
 
 _ACTIONS_QUERY = """
-SELECT ?a ?label ?nis ?commune ?province ?provinceNis ?programme ?status ?source ?code ?typeLabel ?themeLabel
+SELECT ?a ?label ?nis ?commune ?province ?provinceNis ?programme ?status ?source ?publication ?sourceKind ?code ?typeLabel ?themeLabel
        ?ax ?axisN ?axisLabel ?desc ?public ?partner ?partnerName ?partnerKind ?art20
 WHERE {
   ?a a pcs:Action ; rdfs:label ?label ; pcs:commune ?c .
@@ -57,6 +59,7 @@ WHERE {
   OPTIONAL { ?a pcs:plan/pcs:programme/skos:notation ?programme }
   OPTIONAL { ?a pcs:classificationStatus ?status }
   OPTIONAL { ?a prov:wasDerivedFrom ?source }
+  OPTIONAL { ?a dcterms:source ?publication . OPTIONAL { ?publication dcterms:type/skos:notation ?sourceKind } }
   OPTIONAL { ?a pcs:actionType ?t . ?t skos:notation ?code .
              OPTIONAL { ?t skos:prefLabel ?typeLabel }
              OPTIONAL { ?t pcs:theme/skos:prefLabel ?themeLabel } }
@@ -83,6 +86,7 @@ def load_actions(store: Store, uris: Uris) -> list[ActionInfo]:
                 uri=uri, label=row["label"] or "", commune=row["commune"] or "", nis=row["nis"] or "",
                 province=row["province"] or "", province_nis=row["provinceNis"] or "",
                 programme=row["programme"] or "", status=status, source=row["source"] or "",
+                publication=row["publication"], source_kind=row["sourceKind"],
             )
         if row["code"] and not info.code:
             info.code, info.action_type_label, info.theme_label = row["code"], row["typeLabel"], row["themeLabel"]

@@ -254,7 +254,8 @@ class SearchEngine:
         a = state.actions[i]
         return Hit(uri=a.uri, label=a.label, code=a.code, action_type_label=a.action_type_label, axis=a.axis,
                    commune=a.commune, nis=a.nis, province=a.province, programme=a.programme,
-                   partners=tuple(a.partners), status=a.status, source=a.source, score=round(score, 4), why=why)
+                   partners=tuple(a.partners), status=a.status, source=a.source, score=round(score, 4), why=why,
+                   publication=a.publication, source_kind=a.source_kind)
 
     # --- similar actions ------------------------------------------------------------------------
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import PROGRAMMES
+from ..graph.sources import SOURCE_KIND_LABELS
 from .actions import ActionInfo
 from .types import FacetValue
 
@@ -17,7 +18,8 @@ PARTNER_KINDS = ("ASBL", "CPAS", "CommuneService", "PublicBody", "School", "Othe
 PARTNER_KIND_LABELS = {"ASBL": "ASBL", "CPAS": "CPAS", "CommuneService": "Service communal",
                        "PublicBody": "Organisme public", "School": "École", "OtherPartner": "Autre partenaire"}
 STATUSES = {"declared": "Code déclaré", "inferred": "Type inféré", "unclassified": "Non classée"}
-FACETS = ("axis", "theme", "action_type", "commune", "province", "programme", "partner_kind", "article20", "status")
+FACETS = ("axis", "theme", "action_type", "commune", "province", "programme", "partner_kind", "article20", "status",
+          "source_kind")
 
 
 class FacetColumns:
@@ -36,6 +38,7 @@ class FacetColumns:
             "programme": [a.programme for a in actions],
             "article20": ["true" if a.article20 else "false" for a in actions],
             "status": [a.status for a in actions],
+            "source_kind": [a.source_kind or "" for a in actions],
         }
         for a in actions:
             if a.axis and a.axis_label:
@@ -46,6 +49,7 @@ class FacetColumns:
             self.labels["commune"][a.nis] = a.commune
             self.labels["province"][a.province_nis] = a.province
         self.labels["programme"] = {p: p for p in PROGRAMMES}
+        self.labels["source_kind"] = dict(SOURCE_KIND_LABELS)
         self.labels["article20"] = {"true": "Avec partenaire article 20", "false": "Sans partenaire article 20"}
         self.labels["status"] = dict(STATUSES)
         self.labels["partner_kind"] = dict(PARTNER_KIND_LABELS)

@@ -17,13 +17,14 @@ import numpy as np
 from ..config import PROGRAMMES
 from ..errors import UnknownCommuneError
 from ..graph.reference import CommuneDirectory
+from ..graph.sources import SOURCE_KINDS
 from ..text import fold
 from .facets import PARTNER_KINDS, STATUSES, FacetColumns
 from .types import SearchFilters
 
 FILTER_NAMES = {"axis": "axe", "theme": "thème", "action_type": "type d'action", "commune": "commune",
                 "province": "province", "programme": "programmation", "partner_kind": "type de partenaire",
-                "status": "statut"}
+                "status": "statut", "source_kind": "type de source"}
 
 
 class FilterResolver:
@@ -41,6 +42,7 @@ class FilterResolver:
             "programme": set(PROGRAMMES),
             "partner_kind": set(PARTNER_KINDS),
             "status": set(STATUSES),
+            "source_kind": set(SOURCE_KINDS),
         }
 
     def mask(self, filters: SearchFilters, notes: list[str]) -> np.ndarray:
@@ -56,6 +58,7 @@ class FilterResolver:
             "programme": list(filters.programme),
             "partner_kind": list(filters.partner_kind),
             "status": [s.lower() for s in filters.status],
+            "source_kind": [s.lower() for s in filters.source_kind],
         }
         for name, values in wanted.items():
             if not values:
@@ -91,7 +94,7 @@ def _unknown_note(name: str, given: str, known: set[str], labels: dict[str, str]
     choices = sorted(set(known) | {lab for lab in labels.values()})
     close = difflib.get_close_matches(given, choices, n=3)
     hint = f" ; vouliez-vous dire : {', '.join(close)} ?" if close else ""
-    if name in ("axis", "programme", "partner_kind", "status", "province"):
+    if name in ("axis", "programme", "partner_kind", "status", "province", "source_kind"):
         shown = sorted({labels.get(v, v) for v in known}) if name == "province" else sorted(known)
         hint += f" (valeurs possibles : {', '.join(shown)})"
     return f"valeur inconnue pour le filtre {FILTER_NAMES[name]} : {given!r}, ce filtre ne retient aucune action{hint}"

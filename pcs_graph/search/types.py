@@ -23,6 +23,7 @@ class SearchFilters:
     partner_kind: tuple[str, ...] = ()  # "ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"
     article20: bool | None = None
     status: tuple[str, ...] = ()  # "declared", "inferred", "unclassified"
+    source_kind: tuple[str, ...] = ()  # "official-plan", "commune-page", "press", ... (pcs:SourceKindScheme)
 
     def is_empty(self) -> bool:
         return not any(asdict(self).values()) and self.article20 is None
@@ -59,9 +60,11 @@ class Hit:
     programme: str
     partners: tuple[PartnerRef, ...]
     status: str  # "declared", "inferred" or "unclassified"
-    source: str  # URI of the source document
+    source: str  # URI of the ingested source document
     score: float
     why: Explanation = field(default_factory=Explanation)
+    publication: str | None = None  # the address the action was read from (dcterms:source)
+    source_kind: str | None = None  # its kind: "official-plan", "press", ...
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from conftest import CORPUS_ACTIONS
 import pytest
 
 
@@ -148,7 +149,7 @@ def test_partner_with_its_communes_and_actions(api: httpx.Client) -> None:
 def test_stats_per_axis_province_size_band_with_shares(api: httpx.Client) -> None:
     body = api.get("/stats").json()
     total = body["totals"]["actions"]
-    assert total == 55
+    assert total == CORPUS_ACTIONS
     assert sum(r["actions"] for r in body["per_axis"]) == total
     assert abs(sum(r["share"] for r in body["per_axis"]) - 1) < 0.01
     hainaut = next(r for r in body["per_province"] if r["label"] == "Hainaut")
@@ -204,7 +205,7 @@ def test_pcs_serve_on_an_empty_store_ingests_the_corpus_then_serves(tmp_path) ->
                 time.sleep(0.5)
         else:
             raise AssertionError("pcs serve did not answer within 180 s")
-        assert stats.json()["totals"]["actions"] == 55
+        assert stats.json()["totals"]["actions"] == CORPUS_ACTIONS
         hits = httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "personnes isolées"}).json()["hits"]
         assert hits[0]["nis"] == "53053"
     finally:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import httpx
+from conftest import CORPUS_ACTIONS
 import pytest
 from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SKOS
@@ -71,7 +72,7 @@ def test_action_description_names_its_source_document(live_server: str) -> None:
 def test_dump_in_turtle_nquads_and_jsonld(live_server: str) -> None:
     turtle = httpx.get(f"{live_server}/dump", params={"format": "ttl"}, timeout=60)
     graph = Graph().parse(data=turtle.text, format="turtle")
-    assert len(list(graph.subjects(RDF.type, PCS.Action))) == 55
+    assert len(list(graph.subjects(RDF.type, PCS.Action))) == CORPUS_ACTIONS
     nquads = httpx.get(f"{live_server}/dump", headers={"Accept": "application/n-quads"}, timeout=60)
     assert nquads.headers["content-type"].startswith("application/n-quads")
     dataset = Dataset().parse(data=nquads.text, format="nquads")
@@ -94,7 +95,7 @@ def test_void_and_dcat_description(live_server: str, path: str) -> None:
     assert f"{live_server}/dump?format=nq" in dumps
     partitions = {graph.value(p, VOID["class"]): int(graph.value(p, VOID.entities))
                   for p in graph.objects(dataset, VOID.classPartition)}
-    assert partitions[PCS.Action] == 55 and partitions[PCS.Commune] == 262
+    assert partitions[PCS.Action] == CORPUS_ACTIONS and partitions[PCS.Commune] == 262
     for url in dumps:  # every advertised dump answers
         assert httpx.get(url, timeout=60).status_code == 200, url
 

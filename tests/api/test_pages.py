@@ -11,6 +11,7 @@ from html.parser import HTMLParser
 from typing import Iterator
 
 import httpx
+from conftest import CORPUS_ACTIONS
 import pytest
 from pcs_graph.api.pages import highlight, load_gallery
 from server import LiveServer
@@ -68,7 +69,7 @@ def test_home_has_one_search_box_the_seven_axes_and_figures(site: httpx.Client) 
         assert f'href="/recherche?axis={n}"' in html
     text = text_of(html)
     assert "Le droit à la mobilité" in text
-    assert re.search(r"55 actions", text)
+    assert re.search(rf"{CORPUS_ACTIONS} actions", text)
     assert "mons_pcs_2020-2025.txt" in text  # where the data comes from
 
 
@@ -130,7 +131,8 @@ def test_action_page_shows_type_commune_plan_partners_provenance_and_similar_act
     text = text_of(page(site, "/action/53053/2020-2025/24"))
     assert "Activités de rencontre pour personnes isolées" in text
     assert "5.5.01" in text and "Axe 5 — Le droit à l'épanouissement culturel, social et familial" in text
-    assert "Mons (53053) · Hainaut" in text and "PCS 2020-2025 de Mons" in text
+    assert "Mons (53053) · Hainaut" in text and "PCS 2020-2025 (prolongé jusqu'au 31 décembre 2026) de Mons" in text
+    assert "Source : « Cohésion sociale » (CPAS de Mons) — page d'une commune ou d'un CPAS" in text
     assert "ASBL Article 27 (ASBL) art. 20" in text
     assert "mons_pcs_2020-2025.txt" in text and "ligne 52" in text
     assert "déclaré" in text and "le code 5.5.01 est imprimé dans le document source" in text
@@ -155,7 +157,31 @@ def test_commune_page_has_plan_by_axis_partners_chart_and_sources(site: httpx.Cl
     assert "Actions par axe (32)" in text
     assert '<svg class="chart"' in html and "Actions de Mons par axe" in html
     assert "ASBL Pourquoi pas toi (ASBL) art. 20 · 2 actions" in text
-    assert "Source : mons_pcs_2020-2025.txt" in text
+    assert "Publié dans : « Cohésion sociale » (CPAS de Mons) — page d'une commune ou d'un CPAS" in text
+    assert "Fichier lu : mons_pcs_2020-2025.txt (copie de « Cohésion sociale » (CPAS de Mons)" in text
+    assert "PCS 2020-2025 (prolongé jusqu'au 31 décembre 2026)" in text
+
+
+def test_a_signed_plan_action_and_its_document_say_where_they_come_from(site: httpx.Client) -> None:
+    text = text_of(page(site, "/action/62063/2014-2019/02"))
+    assert "Source : « PCS de la commune LIEGE » — plan signé, 11 mars 2015" in text
+    assert "PCS 2014-2019 de Liège" in text and "CALIF ASBL" in text
+    document = text_of(page(site, "/document/liege-pcs-2014-2019-plan-signe-txt"))
+    assert "SPW-PCS-201502251135-LIE00004-78477" in document and "Signé par les autorités communales" in document
+    assert "Imprimé le 11 mars 2015" in document
+
+
+def test_an_undated_action_says_its_programme_is_unknown(site: httpx.Client) -> None:
+    text = text_of(page(site, "/action/63079/undated/travail-de-rue"))
+    assert "programmation inconnue" in text
+    assert "Relais social de Verviers — page d'une association" in text
+
+
+def test_search_has_a_source_kind_facet(site: httpx.Client) -> None:
+    html = page(site, "/recherche?q=logement&source_kind=official-plan")
+    assert "Type de source" in html and 'name="source_kind"' in html
+    hits = re.findall(r'href="(/action/[^"]+)"', html)
+    assert hits and all(h.startswith("/action/62063/2014-2019/") for h in hits)
 
 
 def test_commune_of_a_joint_plan_names_its_lead_and_members(site: httpx.Client) -> None:
@@ -287,7 +313,7 @@ def hostile_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Cli
     settings = Settings(store=str(root / "store"), index_dir=str(root / "index"))
     with Workspace(settings) as ws:
         Ingestor.of(ws).ensure_reference()
-        Ingestor.of(ws).ingest(document, commune="53053")
+        Ingestor.of(ws).ingest(document, commune="53053", programme="2020-2025")
         update_index(ws)
     server = LiveServer(settings)
     server.start()

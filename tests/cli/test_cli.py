@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import MONS, count_triples
+from conftest import CORPUS_ACTIONS, CORPUS_COMMUNES, MONS, count_triples
 from rdflib import Dataset, Graph
 
 from pcs_graph.config import Settings
@@ -21,9 +21,6 @@ from pcs_graph.store.workspace import Workspace
 
 PCS = str(Path(sys.executable).with_name("pcs"))
 INPUTS = Path(__file__).resolve().parents[1] / "inputs"
-# live actions of the bundled corpus: Mons, Hastière's page, the examples table, Liège's signed plan (13 whole
-# entries of 14), the public-sources table (34 rows, one of them dropped from its plan)
-CORPUS_ACTIONS = 32 + 12 + 11 + 13 + 33
 
 
 def pcs(*args: str | Path) -> subprocess.CompletedProcess[str]:
@@ -182,7 +179,7 @@ def test_stats_json_counts_actions_per_axis_commune_and_partner_kind(store):
     assert stats["totals"]["article20"] == 6
     per_commune = {c["label"]: c["actions"] for c in stats["commune"]}
     assert per_commune["Mons"] == 32 and per_commune["Hastière"] == 12 + 10  # its page, and a press article
-    assert len(per_commune) == 19
+    assert len(per_commune) == CORPUS_COMMUNES
     assert sum(per_commune.values()) == CORPUS_ACTIONS
     assert {c["key"] for c in stats["axe"]} >= {"1", "5", "7"}
     assert any(c["actions"] > 0 for c in stats["type de partenaire"])
