@@ -39,7 +39,7 @@ from .schemas import (
 NIS = re.compile(r"\d{5}")
 CODE = re.compile(r"[1-7]\.\d{1,2}\.\d{1,3}")
 SLUG = re.compile(r"[a-z0-9][a-z0-9-]{0,120}")
-ACTION_PATH = re.compile(r"\d{5}/\d{4}-\d{4}/[a-z0-9][a-z0-9-]{0,120}")
+ACTION_PATH = re.compile(r"\d{5}/(?:\d{4}-\d{4}|undated)/[a-z0-9][a-z0-9-]{0,120}")
 KINDS = ("ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner")
 STATUSES = {"Declared": "declared", "Inferred": "inferred", "Unclassified": "unclassified"}
 
@@ -87,7 +87,7 @@ class Catalog:
     def _actions(self, where: str) -> list[ActionSummary]:
         """Actions matching `where` (a pattern on ?a), each once, with their partners."""
         rows = self.store.select(f"""
-            SELECT ?a ?label ?code ?typeLabel ?axis ?nis ?commune ?programme ?status ?source WHERE {{
+            SELECT ?a ?label ?code ?typeLabel ?axis ?nis ?commune ?programme ?status ?source ?publication ?kind WHERE {{
               {where}
               ?a a pcs:Action ; rdfs:label ?label ; pcs:commune ?c .
               ?c pcs:nisCode ?nis ; skos:prefLabel ?commune .
@@ -98,6 +98,7 @@ class Catalog:
               BIND(COALESCE(?axis2, ?axis1) AS ?axis)
               OPTIONAL {{ ?a pcs:classificationStatus ?status }}
               OPTIONAL {{ ?a prov:wasDerivedFrom ?source }}
+              OPTIONAL {{ ?a dcterms:source ?publication . OPTIONAL {{ ?publication dcterms:type/skos:notation ?kind }} }}
             }}""")
         partners = self._partners_of(where)
         seen: dict[str, ActionSummary] = {}
@@ -109,7 +110,8 @@ class Catalog:
                 uri=uri, path=self._path(uri), label=r["label"] or "", code=r["code"],
                 action_type_label=r["typeLabel"], axis=_int(r["axis"]), nis=r["nis"] or "",
                 commune=r["commune"] or "", programme=r["programme"], status=self._status(r["status"], r["code"]),
-                source=r["source"], partners=partners.get(uri, []))
+                source=r["source"], publication=r["publication"], source_kind=r["kind"],
+                partners=partners.get(uri, []))
         return sorted(seen.values(), key=lambda a: (a.nis, code_key(a.code) if a.code else (99,), a.label))
 
     def _status(self, uri: str | None, code: str | None) -> str:

@@ -35,7 +35,9 @@ class ActionSummary(BaseModel):
         "label": "Activités de rencontre pour personnes isolées", "code": "5.5.01",
         "action_type_label": "Activités de rencontre pour personnes isolées", "axis": 5, "nis": "53053",
         "commune": "Mons", "programme": "2020-2025", "status": "declared",
-        "source": "https://w3id.org/pcs/id/document/mons-pcs-2020-2025-txt", "partners": []}]}}
+        "source": "https://w3id.org/pcs/id/document/mons-pcs-2020-2025-txt",
+        "publication": "https://www.cpas.mons.be/services/cohesion-sociale", "source_kind": "commune-page",
+        "partners": []}]}}
 
     uri: str
     path: str = Field(description="chemin relatif de l'URI, ex. action/53053/2020-2025/23")
@@ -47,7 +49,9 @@ class ActionSummary(BaseModel):
     commune: str
     programme: str | None = None
     status: str = Field(description="declared, inferred ou unclassified")
-    source: str | None = Field(None, description="URI du document source")
+    source: str | None = Field(None, description="URI du document source (le fichier ingéré)")
+    publication: str | None = Field(None, description="adresse de la publication d'où l'action est tirée (dcterms:source)")
+    source_kind: str | None = Field(None, description="type de cette publication : official-plan, commune-page, press...")
     partners: list[Partner] = []
 
 

@@ -58,6 +58,10 @@ def test_action_with_its_source_and_similar_actions_elsewhere(api: httpx.Client)
     assert action["similar"] and all(s["nis"] != "53053" for s in action["similar"])
     same = api.get("/actions/action/53053/2020-2025/23").json()  # the URI's whole relative path works too
     assert same["uri"] == action["uri"]
+    assert action["publication"] == "https://www.cpas.mons.be/services/cohesion-sociale"
+    assert action["source_kind"] == "commune-page"
+    undated = api.get("/actions/63079/undated/travail-de-rue").json()
+    assert undated["programme"] is None and undated["source_kind"] == "association"
 
 
 def test_unknown_action_is_404(api: httpx.Client) -> None:
