@@ -19,6 +19,7 @@ from pcs_graph.graph.reference import CommuneDirectory
 from pcs_graph.graph.uris import Uris
 from pcs_graph.graph.programmes import Programmes
 from pcs_graph.graph.sources import SOURCE_KIND_LABELS, kind_code
+from pcs_graph.stats.counts import NO_AXIS, axis_heading
 from pcs_graph.store import Store
 
 from .views import (ActionRow, ActionView, AxisGroup, CommuneView, ConceptView, DocumentView, Link, PartnerPage,
@@ -35,7 +36,7 @@ AXIS = re.compile(r"[1-7]")
 
 STATUS_LABELS = {"declared": "déclarée par la source", "inferred": "inférée par le classifieur",
                  "unclassified": "aucune (action non classée)"}
-UNCLASSIFIED_AXIS = "?"
+UNCLASSIFIED_AXIS = NO_AXIS  # an action with neither a type nor a stated axis
 
 
 @dataclass
@@ -64,7 +65,8 @@ _ACTION_COLUMNS = """
     OPTIONAL { ?a pcs:actionType ?t . ?t skos:notation ?code .
                OPTIONAL { ?t skos:prefLabel ?typeLabel FILTER(lang(?typeLabel) = "fr") } }
     OPTIONAL { ?a pcs:actionType/pcs:axis/skos:notation ?axis1 }
-    OPTIONAL { ?a pcs:axis ?ax2 . FILTER(!CONTAINS(STR(?ax2), "/axis/2014-2019/")) ?ax2 skos:notation ?axis2 }
+    OPTIONAL { ?a pcs:axis ?ax2 . ?ax2 skos:notation ?n2
+               BIND(IF(CONTAINS(STR(?ax2), "/axis/2014-2019/"), CONCAT("2014-2019/", ?n2), ?n2) AS ?axis2) }
     OPTIONAL { ?a pcs:classificationStatus ?status }
     OPTIONAL { ?a pcs:partner ?p . ?p rdfs:label ?pname .
                OPTIONAL { ?p pcs:partnerKind/skos:prefLabel ?pkind FILTER(lang(?pkind) = "fr") }
@@ -144,10 +146,12 @@ class PageData:
         return views
 
     def axis_labels(self) -> dict[str, str]:
+        """Axis labels by the keys of counts.actions_per_axis: '5', and '2014-2019/4' for the old scheme."""
         rows = self.store.select("""
-            SELECT ?n ?l WHERE { ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?l .
-              FILTER(!CONTAINS(STR(?ax), "/axis/2014-2019/")) FILTER(lang(?l) = "fr" || lang(?l) = "") }""")
-        return {r["n"] or "": r["l"] or "" for r in rows}
+            SELECT ?ax ?n ?l WHERE { ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?l .
+              FILTER(lang(?l) = "fr" || lang(?l) = "") }""")
+        return {("2014-2019/" if "/axis/2014-2019/" in (r["ax"] or "") else "") + (r["n"] or ""): r["l"] or ""
+                for r in rows}
 
     # --- pages ------------------------------------------------------------------------------
 
@@ -209,8 +213,8 @@ class PageData:
         by_axis: dict[str, list[ActionRow]] = defaultdict(list)
         for a in actions:
             by_axis[a.axis].append(a)
-        groups = tuple(AxisGroup(ax, labels.get(ax, "Actions non classées"), tuple(by_axis[ax]))
-                       for ax in sorted(by_axis, key=lambda x: (x == UNCLASSIFIED_AXIS, x)))
+        groups = tuple(AxisGroup(ax, axis_heading(ax, labels.get(ax, "")), tuple(by_axis[ax]))
+                       for ax in sorted(by_axis, key=lambda x: (x == UNCLASSIFIED_AXIS, "/" in x, x)))
         partners: dict[str, tuple[PartnerView, int]] = {}
         for a in actions:
             for p in a.partners:

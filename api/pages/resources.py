@@ -36,7 +36,7 @@ def _home(request: Request) -> Response:
     counts = {c.key: c.actions for c in stats.actions_per_axis(store)}
     axes = [(n, labels.get(n, ""), counts.get(n, 0)) for n in "1234567"]
     return render(request, "home.html", title="Plans de cohésion sociale", axes=axes,
-                  totals=stats.totals(store), sources=data.sources_overview())
+                  totals=stats.totals(store), count_labels=stats.LABELS, sources=data.sources_overview())
 
 
 @router.get("/statistiques", response_class=HTMLResponse)
@@ -50,9 +50,7 @@ def _statistics(request: Request) -> Response:
     per_axis = stats.actions_per_axis(store)
     per_province = stats.actions_per_province(store)
     per_kind = stats.actions_per_partner_kind(store)
-    axis_chart = bar_chart([Bar(f"Axe {c.key} — {c.label}" if c.key[:1].isdigit() and "/" not in c.key else
-                                (f"Ancien axe {c.key.split('/')[-1]} — {c.label}" if "/" in c.key else c.label),
-                                c.actions, f"{c.actions} ({percent(c.share)})",
+    axis_chart = bar_chart([Bar(stats.axis_title(c), c.actions, f"{c.actions} ({percent(c.share)})",
                                 f"/axis/{c.key}" if c.key.isdigit() else None) for c in per_axis],
                            "Actions par axe", label_width=420, width=860)
     province_chart = bar_chart([Bar(c.label, c.actions, f"{c.actions} ({percent(c.share)})",
@@ -65,7 +63,7 @@ def _statistics(request: Request) -> Response:
                               "Part des actions par axe en 2009-2013 (ancien schéma à 4 axes + coordination)",
                               label_width=420, width=860)
     communes = data.actions_per_commune()
-    return render(request, "stats.html", title="Statistiques", totals=stats.totals(store),
+    return render(request, "stats.html", title="Statistiques", totals=stats.totals(store), count_labels=stats.LABELS,
                   axis_chart=axis_chart, province_chart=province_chart, kind_chart=kind_chart,
                   compare_chart=compare_chart, per_axis=per_axis,
                   map=commune_map(data.directory.communes, communes, "Communes dont le graphe contient des actions"),
@@ -99,13 +97,16 @@ async def commune_page(request: Request, nis: str) -> Response:
 
 
 def _commune_page(request: Request, nis: str) -> Response:
-    view = page_data(request).commune(nis)
+    data = page_data(request)
+    view = data.commune(nis)
     if view is None:
         return not_found(request, f"Aucune commune wallonne n'a le code INS « {nis} ».")
-    chart = bar_chart([Bar(f"Axe {g.axis}" if g.axis != "?" else "Non classées", len(g.actions),
-                           str(len(g.actions)), f"#axe-{g.axis if g.axis != '?' else 'nc'}") for g in view.groups],
+    totals = stats.totals(data.store, f"?a pcs:commune <{data.uris.commune(nis)}> .")
+    chart = bar_chart([Bar(f"Axe {g.axis}" if g.axis.isdigit() else g.label.split(" — ")[0], len(g.actions),
+                           str(len(g.actions)), f"#axe-{g.axis.replace('/', '-')}") for g in view.groups],
                       f"Actions de {view.commune.name} par axe", label_width=140, width=560)
-    return render(request, "commune.html", title=view.commune.name, view=view, chart=chart)
+    return render(request, "commune.html", title=view.commune.name, view=view, chart=chart, totals=totals,
+                  count_labels=stats.LABELS)
 
 
 @router.get("/plan/{nis}/{period}")

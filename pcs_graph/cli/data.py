@@ -145,8 +145,8 @@ def stats(store: StoreOpt = None, update_url: UpdateUrlOpt = None,
         print(json.dumps({"totals": totals, **{k: [c.__dict__ for c in v] for k, v in sections.items()}},
                          ensure_ascii=False, indent=2))
         return
-    console.print(f"{totals['actions']} actions dans {totals['communes']} communes, {totals['partners']} partenaires, "
-                  f"{totals['article20']} actions avec un partenaire article 20, {totals['unclassified']} non classées.")
+    for key, label in s.LABELS.items():
+        console.print(f"{totals[key]:>6}  {label}", highlight=False)
     for title, counts in sections.items():
         table = Table(title=f"Actions par {title}")
         table.add_column("code")
@@ -154,7 +154,7 @@ def stats(store: StoreOpt = None, update_url: UpdateUrlOpt = None,
         table.add_column("actions", justify="right")
         table.add_column("part", justify="right")
         for c in counts:
-            table.add_row(c.key, c.label, str(c.actions), f"{c.share:.0%}")
+            table.add_row(c.key, s.axis_title(c) if title == "axe" else c.label, str(c.actions), f"{c.share:.0%}")
         console.print(table)
     console.print("Pour comparaison, 2009-2013 (1 712 actions, 4 axes) : " + ", ".join(
         f"{k} {v:.0%}" for k, v in s.SHARES_2009_2013.items()), highlight=False)

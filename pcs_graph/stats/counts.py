@@ -1,4 +1,17 @@
-"""Counts researchers ask first: actions per axis, commune, province and partner kind.
+"""The counts researchers ask first, each defined once here and shown the same on every page, API and CLI.
+
+    totals(store)                 # {"actions": 101, "declared": 32, "inferred": 3, "unclassified": 66, ...}
+    actions_per_axis(store)       # [Count("5", "Le droit à l'épanouissement…", 30, 0.3), ..., Count("none", "sans axe connu", …)]
+    LABELS["without_declared_type"]   # "actions sans type déclaré (inférées ou non classées)"
+
+Definitions (a test recomputes each by SPARQL and compares every surface):
+- actions: live `pcs:Action`s (a `pcs:DroppedAction` is never one);
+- declared / inferred / unclassified: their `pcs:classificationStatus` (code printed by the source /
+  type assigned by the classifier / no type); without_declared_type = inferred + unclassified;
+- per axis: the axis of the action type, else the axis the source states; old-scheme axes
+  (2009-2019) apart; "none" for an action with neither;
+- per province, per commune: the action's commune; per partner kind: actions with at least one
+  partner of that kind ("none": no named partner), so an action may count for several kinds.
 
 The shares per axis are shown beside those the region reported for the 1,712 actions of the
 2009-2013 plans (seed 001): 24% socio-professional insertion, 11% housing, 20% health,
@@ -15,6 +28,21 @@ SHARES_2009_2013 = {
     "Insertion socioprofessionnelle": 0.24, "Logement": 0.11, "Santé": 0.20,
     "Retissage des liens sociaux": 0.43, "Coordination": 0.02,
 }
+# what each total counts, in the words every surface uses
+LABELS = {
+    "actions": "actions",
+    "communes": "communes qui ont des actions dans le graphe",
+    "partners": "partenaires nommés",
+    "article20": "actions avec un partenaire « article 20 »",
+    "declared": "actions au code déclaré par la source",
+    "inferred": "actions au type inféré par le classifieur",
+    "unclassified": "actions non classées (aucun type)",
+    "without_declared_type": "actions sans type déclaré (inférées ou non classées)",
+    "undated": "actions sans programmation connue",
+    "dropped": "actions retirées d'un plan (non comptées)",
+}
+NO_AXIS = "none"
+NO_AXIS_LABEL = "sans axe connu (ni code ni axe indiqué)"
 
 
 @dataclass(frozen=True)
@@ -33,16 +61,31 @@ def _counts(store: Store, query: str) -> list[Count]:
 
 
 def actions_per_axis(store: Store) -> list[Count]:
-    """Axis of each action: its action type's axis, else an axis the source states, else 'unclassified'."""
-    return _counts(store, """
-        SELECT ?key (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE {
+    """Axis of each action: its action type's axis, else an axis the source states, else none."""
+    counts = _counts(store, f"""
+        SELECT ?key (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE {{
           ?a a pcs:Action .
-          OPTIONAL { ?a pcs:actionType/pcs:axis ?ax1 . ?ax1 skos:prefLabel ?l1 }
-          OPTIONAL { ?a pcs:axis ?ax2 . ?ax2 skos:prefLabel ?l2 }
+          OPTIONAL {{ ?a pcs:actionType/pcs:axis ?ax1 . ?ax1 skos:prefLabel ?l1 }}
+          OPTIONAL {{ ?a pcs:axis ?ax2 . ?ax2 skos:prefLabel ?l2 }}
           BIND(COALESCE(?ax1, ?ax2) AS ?axis)
-          BIND(IF(BOUND(?axis), STRAFTER(STR(?axis), "/axis/"), "?") AS ?key)
-          BIND(COALESCE(?l1, ?l2, "non classée") AS ?l)
-        } GROUP BY ?key ORDER BY ?key""")
+          BIND(IF(BOUND(?axis), STRAFTER(STR(?axis), "/axis/"), "{NO_AXIS}") AS ?key)
+          BIND(COALESCE(?l1, ?l2, "{NO_AXIS_LABEL}") AS ?l)
+        }} GROUP BY ?key ORDER BY ?key""")
+    return sorted(counts, key=lambda c: (c.key == NO_AXIS, "/" in c.key, c.key))
+
+
+def axis_title(count: Count) -> str:
+    """How a row of actions_per_axis is named: 'Axe 5 — …', 'Ancien axe 4 (2009-2019) — …', 'Sans axe connu…'."""
+    return axis_heading(count.key, count.label)
+
+
+def axis_heading(key: str, label: str) -> str:
+    """The one way every surface names an axis key of actions_per_axis ('5', '2014-2019/4', 'none')."""
+    if key == NO_AXIS:
+        return NO_AXIS_LABEL[0].upper() + NO_AXIS_LABEL[1:]
+    if "/" in key:
+        return f"Ancien axe {key.rsplit('/', 1)[-1]} (2009-2019) — {label}"
+    return f"Axe {key} — {label}"
 
 
 def actions_per_commune(store: Store) -> list[Count]:
@@ -70,14 +113,23 @@ def actions_per_partner_kind(store: Store) -> list[Count]:
         } GROUP BY ?key ORDER BY DESC(?n)""")
 
 
-def totals(store: Store) -> dict[str, int]:
-    row = store.select("""
+def totals(store: Store, where: str = "") -> dict[str, int]:
+    """Every total of LABELS, for all actions or those matching `where` (a pattern on ?a, e.g. one commune)."""
+    row = store.select(f"""
         SELECT (COUNT(DISTINCT ?a) AS ?actions) (COUNT(DISTINCT ?c) AS ?communes)
                (COUNT(DISTINCT ?p) AS ?partners) (COUNT(DISTINCT ?a20) AS ?article20)
-               (COUNT(DISTINCT ?u) AS ?unclassified) WHERE {
-          ?a a pcs:Action ; pcs:commune ?c .
-          OPTIONAL { ?a pcs:partner ?p }
-          OPTIONAL { ?a pcs:article20Partner ?x BIND(?a AS ?a20) }
-          OPTIONAL { ?a pcs:classificationStatus pcs:Unclassified BIND(?a AS ?u) }
-        }""")[0]
-    return {k: int(v or 0) for k, v in row.items()}
+               (COUNT(DISTINCT ?d) AS ?declared) (COUNT(DISTINCT ?i) AS ?inferred)
+               (COUNT(DISTINCT ?u) AS ?unclassified) (COUNT(DISTINCT ?x) AS ?undated) WHERE {{
+          ?a a pcs:Action ; pcs:commune ?c . {where}
+          OPTIONAL {{ ?a pcs:partner ?p }}
+          OPTIONAL {{ ?a pcs:article20Partner ?any BIND(?a AS ?a20) }}
+          OPTIONAL {{ ?a pcs:classificationStatus pcs:Declared BIND(?a AS ?d) }}
+          OPTIONAL {{ ?a pcs:classificationStatus pcs:Inferred BIND(?a AS ?i) }}
+          OPTIONAL {{ ?a pcs:classificationStatus pcs:Unclassified BIND(?a AS ?u) }}
+          BIND(IF(EXISTS {{ ?a pcs:plan ?plan }}, ?none, ?a) AS ?x)
+        }}""")[0]
+    out = {k: int(v or 0) for k, v in row.items()}
+    out["without_declared_type"] = out["actions"] - out["declared"]
+    dropped = store.select(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a pcs:DroppedAction ; pcs:commune ?c . {where} }}")
+    out["dropped"] = int(dropped[0]["n"] or 0)
+    return {k: out[k] for k in LABELS}

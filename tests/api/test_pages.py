@@ -153,7 +153,7 @@ def test_commune_page_has_plan_by_axis_partners_chart_and_sources(site: httpx.Cl
     html = page(site, "/commune/53053")
     text = text_of(html)
     assert "Mons" in text and "Hainaut" in text and "95 231 habitants" in text
-    assert re.search(r'<h3 id="axe-5"><a href="/axis/5">Axe 5</a>', html)
+    assert re.search(r'<h3 id="axe-5"><a href="/axis/5">Axe 5 — Le droit à l', html)
     assert "Actions par axe (32)" in text
     assert '<svg class="chart"' in html and "Actions de Mons par axe" in html
     assert "ASBL Pourquoi pas toi (ASBL) art. 20 · 2 actions" in text
