@@ -38,7 +38,9 @@ from .embedders import Embedder, load_embedder
 from .facets import FacetColumns
 from .filters import FilterResolver
 from .index import IndexReport, SearchIndex, build_or_update, check_index
-from .lexical import FrenchAnalyzer, SynonymExpander
+from .lexical import FrenchAnalyzer, SynonymExpander, load_synonym_groups
+from .query import QueryNormalizer
+from .relevance import Concept, Evidence, RelevanceInputs, RelevanceModel, theme_best
 from .ranking import (
     SHIPPED,
     Ranking,
@@ -70,6 +72,8 @@ class _State:
     actions: list[ActionInfo]  # in index row order
     columns: FacetColumns
     filters: FilterResolver
+    evidence: Evidence  # each action's visible words, for relevance and explanations
+    normalizer: QueryNormalizer  # accents and case restored from the corpus's own spellings
     vectors: np.ndarray
     notes: tuple[str, ...] = ()
     report: IndexReport | None = None
@@ -81,8 +85,9 @@ class _Scores:
     fused: np.ndarray
     dense: np.ndarray
     lexical: np.ndarray
-    matched: np.ndarray  # boolean: the action answers the query (and passes the filters)
-    expansion_terms: dict[str, str] = field(default_factory=dict)  # stem -> phrase that brought it
+    matched: np.ndarray  # boolean: the action really answers the query (and passes the filters)
+    concepts: list[Concept] = field(default_factory=list)  # the query's needs, for explanations
+    inputs: RelevanceInputs | None = None
 
 
 class SearchEngine:
@@ -97,6 +102,7 @@ class SearchEngine:
         self._lock = threading.RLock()  # one embedding at a time (the C engine is not re-entrant)
         self._checked_at = 0.0
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
+        self.relevance = RelevanceModel.load(embedder.name)
         self._state: _State = self._load()
 
     @classmethod
@@ -131,8 +137,10 @@ class SearchEngine:
         ordered = [by_uri[u] for u in index.manifest.uris]
         self._checked_at = time.monotonic()
         columns = FacetColumns(ordered)
-        return _State(fingerprint, index, ordered, columns, FilterResolver(columns, self.ws.communes), index.vectors,
-                      tuple(notes), report)
+        normalizer = QueryNormalizer.from_texts(
+            [embedded_text(a) for a in ordered] + [m for group in load_synonym_groups() for m in group])
+        return _State(fingerprint, index, ordered, columns, FilterResolver(columns, self.ws.communes),
+                      Evidence.build(ordered, self.analyzer), normalizer, index.vectors, tuple(notes), report)
 
     def refresh(self, force: bool = False) -> bool:
         """Reload when the store changed since the index was loaded. True when it reloaded."""
@@ -160,6 +168,11 @@ class SearchEngine:
     def size(self) -> int:
         return len(self._state.actions)
 
+    @property
+    def actions(self) -> list[ActionInfo]:
+        """The indexed actions, in index row order (what benchmarks judge hits against)."""
+        return self._state.actions
+
     # --- search -------------------------------------------------------------------------------
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), k: int = 10, offset: int = 0) -> SearchResults:
@@ -178,13 +191,15 @@ class SearchEngine:
             rows = sorted(np.flatnonzero(allowed), key=lambda i: _listing_key(state.actions[i]))
             hits = tuple(self._hit(state, i, 0.0, Explanation()) for i in rows[offset:offset + k])
             return SearchResults("", hits, int(allowed.sum()), state.columns.counts(allowed), tuple(notes))
-        scores = self._score(state, query, allowed)
-        ranked = diversified(state.actions, scores.fused, scores.matched, k + offset)[offset:]
-        terms = set(self.analyzer.terms(query))
-        hits = tuple(self._hit(state, i, score, self._explain(state, i, terms, scores)) for i, score in ranked)
-        if self.ranking.synonyms and scores.expansion_terms:
-            used = sorted(set(scores.expansion_terms.values()))
-            notes.append("synonymes ajoutés : " + ", ".join(used[:12]))
+        scores = self._score(state, state.normalizer.canonical(query), allowed)
+        ranked = [(i, score, True) for i, score in diversified(state.actions, scores.fused, scores.matched, k + offset)[offset:]]
+        if offset == 0 and len(ranked) < k:  # the first page is completed with the nearest other actions, said so
+            others = diversified(state.actions, scores.fused, allowed & ~scores.matched, k - len(ranked))
+            ranked += [(i, score, False) for i, score in others]
+        hits = tuple(self._hit(state, i, score, self._explain(state, i, scores), ok) for i, score, ok in ranked)
+        if not scores.matched.any() and allowed.any():
+            notes.append(f"Aucune action ne correspond vraiment à « {query} » : voici les plus proches, "
+                         "à titre indicatif.")
         return SearchResults(query, hits, int(scores.matched.sum()), state.columns.counts(scores.matched), tuple(notes))
 
     def _score(self, state: _State, query: str, allowed: np.ndarray) -> _Scores:
@@ -192,15 +207,12 @@ class SearchEngine:
         n = len(state.actions)
         terms = self.analyzer.terms(query)
         weights = {t: 1.0 for t in terms}
-        expansion_terms: dict[str, str] = {}
         dense_text = query
         if r.synonyms:
             expansion = self.expander.expand(query)
             for phrase in expansion.phrases:
                 for t in self.analyzer.terms(phrase):
-                    if t not in weights:
-                        weights[t] = r.synonym_weight
-                        expansion_terms[t] = phrase
+                    weights.setdefault(t, r.synonym_weight)
             if r.dense_synonyms and expansion.phrases:
                 dense_text = f"{query} ({', '.join(expansion.phrases)})"
         lexical = state.index.lexical.scores(list(weights), weights) if n else np.zeros(0, dtype=np.float32)
@@ -209,11 +221,16 @@ class SearchEngine:
         else:
             q = self._query_vector(dense_text)
             dense = inner_products(state.vectors, q)
-        matched = allowed & self._answers(dense, lexical, allowed, r.method)
+        concepts = state.evidence.concepts(query, self.expander if r.synonyms else None)
+        themes = state.columns.ids["theme"]
+        no_theme = state.columns.values["theme"].index("") if "" in state.columns.values["theme"] else -1
+        inputs = RelevanceInputs(dense, state.evidence.coverage(concepts), lexical, float(dense.max()) if n else 0.0,
+                                 theme_best(dense, themes, no_theme))
+        matched = allowed & self._relevant(inputs, r.method)
         fused = fuse(r, dense, lexical, allowed)
         if r.theme_feedback and matched.any():
             fused = theme_feedback(fused, matched, state.columns, r)
-        return _Scores(fused, dense, lexical, matched, expansion_terms)
+        return _Scores(fused, dense, lexical, matched, concepts, inputs)
 
     QUERY_CACHE_SIZE = 2048
 
@@ -230,32 +247,38 @@ class SearchEngine:
                 self._query_vectors.popitem(last=False)
             return vector
 
-    def _answers(self, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray, method: str) -> np.ndarray:
-        """Which actions answer the query: a lexical match, or a cosine close to the best one (model-calibrated)."""
-        lexical_hit = lexical > 0
-        if method == "bm25" or not allowed.any():
-            return lexical_hit
-        best = float(dense[allowed].max())
-        margin = 0.6 * self.embedder.score_spread
-        return lexical_hit | (dense >= best - margin)
+    def relevance_inputs(self, query: str) -> RelevanceInputs:
+        """What decides relevance, for every indexed action (bench/fit_relevance.py fits the model on it)."""
+        self.refresh()
+        state = self._state
+        scores = self._score(state, state.normalizer.canonical(query), np.ones(len(state.actions), dtype=bool))
+        return scores.inputs
 
-    def _explain(self, state: _State, i: int, terms: set[str], scores: _Scores) -> Explanation:
-        doc_terms = set(self.analyzer.terms(embedded_text(state.actions[i])))
-        words = [w for w in self.analyzer.words(state.actions[i].label) if self.analyzer.stem(w) in doc_terms]
-        query_hits = sorted({w for w in words if self.analyzer.stem(w) in terms})
-        phrases = set(scores.expansion_terms.values())
-        synonym_hits = sorted(p for p in phrases if set(self.analyzer.terms(p)) <= doc_terms)
-        return Explanation(tuple(query_hits + [s for s in synonym_hits if s not in query_hits]),
-                           round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4))
+    def _relevant(self, inputs: RelevanceInputs, method: str) -> np.ndarray:
+        """Which actions really answer the query: P(relevant) at or above the threshold of the model fitted
+        on judged queries for this embedder (bench/fit_relevance.py); for another embedder, a need met in
+        the action's own words for most of the query, or a cosine near the best one."""
+        if not len(inputs.cosine):
+            return np.zeros(0, dtype=bool)
+        if method == "bm25":
+            return inputs.coverage >= 0.5
+        if self.relevance is not None:
+            return self.relevance.probability(inputs) >= self.relevance.threshold
+        return (inputs.coverage >= 0.5) | (inputs.cosine >= inputs.best - 0.3 * self.embedder.score_spread)
+
+    def _explain(self, state: _State, i: int, scores: _Scores) -> Explanation:
+        why = state.evidence.explain(state.actions[i], scores.concepts)
+        return Explanation(why.words, round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4),
+                           synonyms=why.synonyms, via=why.via)
 
     # --- hits ---------------------------------------------------------------------------------
 
-    def _hit(self, state: _State, i: int, score: float, why: Explanation) -> Hit:
+    def _hit(self, state: _State, i: int, score: float, why: Explanation, relevant: bool = True) -> Hit:
         a = state.actions[i]
         return Hit(uri=a.uri, label=a.label, code=a.code, action_type_label=a.action_type_label, axis=a.axis,
                    commune=a.commune, nis=a.nis, province=a.province, programme=a.programme,
                    partners=tuple(a.partners), status=a.status, source=a.source, score=round(score, 4), why=why,
-                   publication=a.publication, source_kind=a.source_kind)
+                   publication=a.publication, source_kind=a.source_kind, relevant=relevant)
 
     # --- similar actions ------------------------------------------------------------------------
 
@@ -274,7 +297,8 @@ class SearchEngine:
         other = state.columns.ids["commune"] != state.columns.ids["commune"][row]
         same_type = (state.columns.ids["action_type"] == state.columns.ids["action_type"][row]) & bool(source.code)
         fused = dense + self.SAME_TYPE_BONUS * same_type
-        matched = other & self._answers(dense, np.zeros_like(dense), other, "dense")
+        best = float(dense[other].max()) if other.any() else 0.0
+        matched = other & (dense >= best - 0.6 * self.embedder.score_spread)
         matched |= other & same_type
         ranked = top(fused, matched, k)
         source_terms = set(self.analyzer.terms(embedded_text(source)))

@@ -5,8 +5,8 @@
     lexical = LexicalIndex.build(["Activités de rencontre pour personnes isolées", ...], analyzer)
     lexical.scores(analyzer.terms("isolement"))                     # one BM25 score per document
 
-Query-side synonyms of the social sector (`expand_synonyms`) let "solitude des aînés" reach
-"personnes isolées" and "personnes âgées" without touching what is indexed.
+Query-side synonyms of the social sector (`SynonymExpander`, groups in data/synonyms.txt) let
+"solitude des aînés" reach "personnes isolées" and "personnes âgées" without touching what is indexed.
 """
 
 from __future__ import annotations
@@ -50,48 +50,27 @@ class FrenchAnalyzer:
         return self._stemmer.stemWord(word)
 
 
-# Groups of interchangeable phrasings of the sector. A query mentioning one member (after analysis) is
-# expanded with the others. Written for PCS actions; each group is a concept, not a loose association.
-SYNONYM_GROUPS: tuple[tuple[str, ...], ...] = (
-    ("aînés", "seniors", "personnes âgées", "troisième âge", "vieillesse", "pensionnés"),
-    ("isolement", "solitude", "personnes isolées", "isolé", "seul", "lien social", "rencontre", "convivialité"),
-    ("emploi", "travail", "chômage", "recherche d'emploi", "demandeurs d'emploi", "insertion professionnelle",
-     "CV", "lettre de motivation", "job"),
-    ("numérique", "informatique", "fracture numérique", "nouvelles technologies", "ordinateur", "internet",
-     "EPN", "digital"),
-    ("logement", "habitat", "hébergement", "sans-abri", "sans abri", "abri de nuit", "SDF", "sans domicile"),
-    ("alimentation", "colis alimentaire", "épicerie sociale", "aide alimentaire", "nourriture", "repas",
-     "manger"),
-    ("santé", "prévention santé", "soins", "médical"),
-    ("assuétudes", "addiction", "dépendance", "drogue", "alcool", "toxicomanie"),
-    ("devoirs", "école de devoirs", "soutien scolaire", "décrochage scolaire", "aide aux devoirs"),
-    ("vélo", "mobilité", "déplacement", "transport", "cyclistes", "permis de conduire"),
-    ("quartier", "voisinage", "voisins", "comité de quartier", "vivre ensemble"),
-    ("interculturel", "diversité", "migrants", "primo-arrivants", "multiculturel", "étrangers", "racisme",
-     "discrimination"),
-    ("intergénérationnel", "générations", "jeunes et aînés"),
-    ("sport", "activité physique", "gym", "gymnastique", "bouger"),
-    ("loisirs", "culture", "activités artistiques", "art", "théâtre", "musique"),
-    ("citoyenneté", "participation citoyenne", "conseil consultatif", "démocratie", "citoyens"),
-    ("psychologique", "santé mentale", "bien-être", "écoute", "soutien psychologique", "confiance en soi"),
-    ("canicule", "grand froid", "vague de chaleur", "personnes vulnérables"),
-    ("potager", "jardin", "jardin partagé", "jardin collectif", "maraîchage"),
-    ("propreté", "déchets", "salubrité", "environnement"),
-    ("donnerie", "brocante", "seconde main", "récupération", "gratuiterie"),
-    ("énergie", "chauffage", "précarité énergétique", "factures", "économie d'énergie"),
-    ("IST", "infections sexuellement transmissibles", "sida", "VIH", "contraception", "vie affective"),
-    ("handicap", "personnes handicapées", "PMR", "personnes à mobilité réduite"),
-    ("famille", "parentalité", "parents", "familial"),
-    ("français", "alphabétisation", "FLE", "langue française", "lecture écriture"),
-)
+SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.txt"
+
+
+def load_synonym_groups(path: Path = SYNONYMS_FILE) -> tuple[tuple[str, ...], ...]:
+    """The groups of interchangeable phrasings of the sector: one line each, members separated by " | "."""
+    groups = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            groups.append(tuple(m.strip() for m in line.split("|") if m.strip()))
+    return tuple(groups)
 
 
 @dataclass(frozen=True)
 class Expansion:
-    """The extra phrasings added to a query, and the group member that triggered each."""
+    """The extra phrasings added to a query, the group members that triggered them, and for each
+    added phrasing the query's member that brought it (`pairs`: ("aînés", "personnes âgées"), ...)."""
 
     phrases: tuple[str, ...]
     triggers: tuple[str, ...]
+    pairs: tuple[tuple[str, str], ...] = ()
 
     @property
     def text(self) -> str:
@@ -101,8 +80,9 @@ class Expansion:
 class SynonymExpander:
     """Expand a query with the other members of every synonym group one of its phrasings belongs to."""
 
-    def __init__(self, analyzer: FrenchAnalyzer, groups: tuple[tuple[str, ...], ...] = SYNONYM_GROUPS) -> None:
+    def __init__(self, analyzer: FrenchAnalyzer, groups: tuple[tuple[str, ...], ...] | None = None) -> None:
         self.analyzer = analyzer
+        groups = load_synonym_groups() if groups is None else groups
         self._groups = [[(member, tuple(analyzer.terms(member))) for member in group] for group in groups]
 
     def expand(self, query: str) -> Expansion:
@@ -110,13 +90,16 @@ class SynonymExpander:
         joined = f" {' '.join(terms)} "
         phrases: list[str] = []
         triggers: list[str] = []
+        pairs: list[tuple[str, str]] = []
         for group in self._groups:
             hit = next((m for m, t in group if t and f" {' '.join(t)} " in joined), None)
             if hit is None:
                 continue
             triggers.append(hit)
-            phrases.extend(m for m, t in group if m != hit and not set(t) <= set(terms))
-        return Expansion(tuple(phrases), tuple(triggers))
+            added = [m for m, t in group if m != hit and not set(t) <= set(terms)]
+            phrases.extend(added)
+            pairs.extend((hit, m) for m in added)
+        return Expansion(tuple(phrases), tuple(triggers), tuple(pairs))
 
 
 class LexicalIndex:

@@ -39,12 +39,31 @@ class PartnerRef:
 
 @dataclass(frozen=True)
 class Explanation:
-    """Why an action matched: the query words found in it, the dense similarity, the shared type."""
+    """Why an action matched, only what is true of it: the query words found in its label or description
+    (as written there), the synonyms found there ("aînés → personnes âgées"), the words met only in its
+    action type's, theme's or axis's label ("via le type d'action « … »"), BM25 and the cosine."""
 
     matched_terms: tuple[str, ...] = ()
     lexical_score: float = 0.0
     dense_similarity: float = 0.0
     shared_action_type: str | None = None  # for similar(): the code both actions share
+    synonyms: tuple[str, ...] = ()
+    via: tuple[str, ...] = ()
+    shared: str | None = None  # for similar(): "type", "theme" or "meaning" (what the two actions share)
+
+    def sentences(self) -> list[str]:
+        """The explanation in French, one phrase per kind of evidence."""
+        out = []
+        if self.matched_terms:
+            out.append("mots trouvés : " + ", ".join(self.matched_terms))
+        out += [f"synonyme : {s}" for s in self.synonyms]
+        out += list(self.via)
+        if self.shared == "type" and self.shared_action_type:
+            out.append(f"même type d'action {self.shared_action_type}")
+        elif self.shared == "theme":
+            out.append("même thème")
+        out.append(f"similarité de sens {self.dense_similarity:.2f}".replace(".", ","))
+        return out
 
 
 @dataclass(frozen=True)
@@ -65,6 +84,7 @@ class Hit:
     why: Explanation = field(default_factory=Explanation)
     publication: str | None = None  # the address the action was read from (dcterms:source)
     source_kind: str | None = None  # its kind: "official-plan", "press", ...
+    relevant: bool = True  # False: no action really answers; this one is only among the nearest
 
     def to_json(self) -> dict:
         return asdict(self)
@@ -81,7 +101,7 @@ class FacetValue:
 class SearchResults:
     query: str
     hits: tuple[Hit, ...]
-    total: int  # matching actions before k/offset
+    total: int  # actions that really answer the query (relevant), before k/offset
     facets: dict[str, tuple[FacetValue, ...]]  # facet name ("axis", "province", ...) -> counts
     notes: tuple[str, ...] = ()  # e.g. "query truncated to 512 characters", "unknown province 'X'"
 

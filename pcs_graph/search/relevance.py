@@ -1,0 +1,207 @@
+"""Which hits really answer a query, and why: evidence read only from what a person sees of an action.
+
+    evidence = Evidence.build(actions, analyzer)              # once per index: each action's visible words
+    concepts = evidence.concepts(query, expander)              # the query's needs, each with its synonyms
+    coverage = evidence.coverage(concepts)                     # share of the needs an action's text meets
+    model.probability(cosine, coverage, best)                  # P(relevant), fitted on judged queries
+    evidence.explain(i, concepts, action)                      # words found, synonyms, "via le type d'action"
+
+A need is a word of the query (or a phrase that triggers a group of synonyms); it is met when the
+word, or one of its synonyms, is in the action's label or description. Words met only in the action
+type's, theme's or axis's label are told as such, never as "mots trouvés".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from .actions import ActionInfo
+from .lexical import FrenchAnalyzer, SynonymExpander
+
+MODEL_FILE = Path(__file__).with_name("data") / "relevance.json"
+_RAW_WORD = re.compile(r"\w+", re.UNICODE)
+
+
+@dataclass(frozen=True)
+class Concept:
+    """One need of the query: its words as typed, and the stem sets that meet it (itself, its synonyms)."""
+
+    text: str
+    weight: float
+    alternatives: tuple[tuple[str, frozenset[str]], ...]  # (phrase, its stems); the first is the query's own
+
+
+@dataclass(frozen=True)
+class Why:
+    """What really matched in one action, in words a person can check."""
+
+    words: tuple[str, ...]  # query words as written in the action's label or description
+    synonyms: tuple[str, ...]  # "aînés → personnes âgées": a synonym found in the label or description
+    via: tuple[str, ...]  # "via le type d'action « … »": a query word met only in a nomenclature label
+
+
+class Evidence:
+    """Per action, the stems of its visible text (label, description), as an inverted index."""
+
+    def __init__(self, postings: dict[str, np.ndarray], size: int, analyzer: FrenchAnalyzer) -> None:
+        self.postings = postings
+        self.size = size
+        self.analyzer = analyzer
+
+    @classmethod
+    def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer) -> "Evidence":
+        rows: dict[str, list[int]] = {}
+        for i, a in enumerate(actions):
+            for stem in set(analyzer.terms(visible_text(a))):
+                rows.setdefault(stem, []).append(i)
+        return cls({s: np.asarray(r, dtype=np.int32) for s, r in rows.items()}, len(actions), analyzer)
+
+    def idf(self, stem: str) -> float:
+        df = len(self.postings.get(stem, ()))
+        return math.log((self.size + 1) / (df + 0.5))
+
+    def concepts(self, query: str, expander: SynonymExpander | None) -> list[Concept]:
+        terms = self.analyzer.terms(query)
+        expansion = expander.expand(query) if expander else None
+        concepts: list[Concept] = []
+        covered: set[str] = set()
+        for trigger in (expansion.triggers if expansion else ()):
+            stems = frozenset(self.analyzer.terms(trigger))
+            if not stems or stems & covered:
+                continue
+            covered |= stems
+            others = [(phrase, frozenset(self.analyzer.terms(phrase))) for t, phrase in expansion.pairs if t == trigger]
+            words = [w for w in self.analyzer.words(query) if self.analyzer.stem(w) in stems]
+            concepts.append(Concept(" ".join(words) or trigger, max(self.idf(s) for s in stems),
+                                    ((trigger, stems), *((p, s) for p, s in others if s))))
+        for word in self.analyzer.words(query):
+            stem = self.analyzer.stem(word)
+            if stem in covered:
+                continue
+            covered.add(stem)
+            concepts.append(Concept(word, self.idf(stem), ((word, frozenset({stem})),)))
+        return concepts
+
+    def _rows_with_all(self, stems: frozenset[str]) -> np.ndarray:
+        rows = None
+        for stem in stems:
+            found = self.postings.get(stem)
+            if found is None:
+                return np.zeros(0, dtype=np.int32)
+            rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
+        return rows if rows is not None else np.zeros(0, dtype=np.int32)
+
+    def coverage(self, concepts: list[Concept]) -> np.ndarray:
+        """Per action, the weighted share of the query's needs its label or description meets (0..1)."""
+        met = np.zeros(self.size, dtype=np.float32)
+        total = sum(c.weight for c in concepts)
+        if not total:
+            return met
+        for c in concepts:
+            hit = np.zeros(self.size, dtype=bool)
+            for _, stems in c.alternatives:
+                hit[self._rows_with_all(stems)] = True
+            met += c.weight * hit
+        return met / total
+
+    def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
+        visible: dict[str, str] = {}  # stem -> the word as the action's text writes it
+        for word in _RAW_WORD.findall(visible_text(action)):
+            for folded in self.analyzer.words(word):
+                visible.setdefault(self.analyzer.stem(folded), word)
+        words, synonyms, via = [], [], []
+        hidden = _hidden_labels(action)
+        for c in concepts:
+            own_phrase, own = c.alternatives[0]
+            if own <= visible.keys():
+                words.extend(visible[s] for s in sorted(own))
+                continue
+            found = next((p for p, s in c.alternatives[1:] if s <= visible.keys()), None)
+            if found is not None:
+                synonyms.append(f"{own_phrase} → {found}")
+                continue
+            for kind, label in hidden:
+                stems = set(self.analyzer.terms(label))
+                if own <= stems or any(s <= stems for _, s in c.alternatives[1:]):
+                    via.append(f"via {kind} « {label} »")
+                    break
+        return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)))
+
+
+def visible_text(action: ActionInfo) -> str:
+    """What a person sees of an action in a list: its label and description (not its type's label)."""
+    return " ".join(t for t in (action.label, action.description or "") if t)
+
+
+def _hidden_labels(action: ActionInfo) -> list[tuple[str, str]]:
+    out = []
+    if action.action_type_label and action.action_type_label != action.label:
+        out.append(("le type d'action", action.action_type_label))
+    if action.theme_label:
+        out.append(("le thème", action.theme_label))
+    if action.axis_label:
+        out.append(("l'axe", action.axis_label))
+    return out
+
+
+@dataclass(frozen=True)
+class RelevanceModel:
+    """P(relevant) = logistic(w · features(...)), fitted on judged queries; relevant when P >= threshold
+    (the threshold that balances precision and recall best on the tuning half, recorded with the weights).
+
+    `model` names the embedder it was fitted for: cosines of another model mean something else, and
+    then the fallback rule applies (a need met in the text, or a cosine near the best one)."""
+
+    model: str
+    weights: tuple[float, ...]
+    fitted_on: str
+    threshold: float = 0.5
+
+    @classmethod
+    def load(cls, embedder_name: str, path: Path = MODEL_FILE) -> "RelevanceModel | None":
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("model") != embedder_name or tuple(data.get("features", ())) != FEATURES:
+            return None  # fitted for another model, or on other inputs: not this engine's probability
+        return cls(data["model"], tuple(data["weights"]), data.get("fitted_on", ""), data.get("threshold", 0.5))
+
+    def probability(self, inputs: "RelevanceInputs") -> np.ndarray:
+        z = features(inputs) @ np.asarray(self.weights, dtype=np.float64)
+        return 1.0 / (1.0 + np.exp(-z))
+
+
+@dataclass(frozen=True)
+class RelevanceInputs:
+    """What relevance is decided from, for every action, none of it depending on the filters."""
+
+    cosine: np.ndarray  # the query's cosine with each action's vector
+    coverage: np.ndarray  # the share of the query's needs its label or description meets
+    lexical: np.ndarray  # BM25 with the sector's synonyms
+    best: float  # the query's best cosine over all actions
+    theme_best: np.ndarray  # the best cosine among the actions of the same theme (its own, for an uncoded one)
+
+
+FEATURES = ("bias", "cosine", "coverage", "cosine - best cosine", "BM25 / best BM25", "theme's best cosine - best")
+
+
+def theme_best(cosine: np.ndarray, theme_ids: np.ndarray, no_theme: int) -> np.ndarray:
+    """Per action, the best cosine of its theme's actions: the nomenclature groups what answers one need."""
+    best = np.full(int(theme_ids.max()) + 1 if len(theme_ids) else 0, -1.0, dtype=np.float64)
+    np.maximum.at(best, theme_ids, cosine.astype(np.float64))
+    return np.where(theme_ids == no_theme, cosine, best[theme_ids])
+
+
+def features(inputs: RelevanceInputs) -> np.ndarray:
+    """The model's inputs, one row per action (what bench/fit_relevance.py fits on)."""
+    top = float(inputs.lexical.max()) if len(inputs.lexical) else 0.0
+    lexical = inputs.lexical / top if top > 0 else np.zeros_like(inputs.lexical)
+    c = inputs.cosine.astype(np.float64)
+    return np.stack([np.ones_like(c), c, inputs.coverage, c - inputs.best, lexical, inputs.theme_best - inputs.best],
+                    axis=1).astype(np.float64)
