@@ -111,20 +111,24 @@ class Evidence:
         return met / total
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
-        visible: dict[str, str] = {}  # stem -> the word as the action's text writes it
+        visible: dict[str, str] = {}  # stem -> the word as the action's text writes it, in the text's order
         for word in _RAW_WORD.findall(visible_text(action)):
             for folded in self.analyzer.words(word):
                 visible.setdefault(self.analyzer.stem(folded), word)
+
+        def as_written(stems: frozenset[str]) -> list[str]:
+            return [word for stem, word in visible.items() if stem in stems]
+
         words, synonyms, via = [], [], []
         hidden = _hidden_labels(action)
         for c in concepts:
             own_phrase, own = c.alternatives[0]
             if own <= visible.keys():
-                words.extend(visible[s] for s in sorted(own))
+                words.extend(as_written(own))
                 continue
-            found = next((p for p, s in c.alternatives[1:] if s <= visible.keys()), None)
-            if found is not None:
-                synonyms.append(f"{own_phrase} → {found}")
+            found = next((s for _, s in c.alternatives[1:] if s <= visible.keys()), None)
+            if found is not None:  # the synonym as the action's text writes it
+                synonyms.append(f"{own_phrase} → {' '.join(as_written(found))}")
                 continue
             for kind, label in hidden:
                 stems = set(self.analyzer.terms(label))
