@@ -15,28 +15,10 @@ import time
 from datetime import date
 
 import numpy as np
-from judged import Judged, corpus_engine
+from judged import Judged, corpus_engine, logistic
 
 from pcs_graph.search.embedders import load_embedder
 from pcs_graph.search.relevance import FEATURES, MODEL_FILE, features
-
-L2 = 1e-2
-
-
-def logistic(x: np.ndarray, y: np.ndarray, l2: float = L2, steps: int = 50) -> np.ndarray:
-    """Maximum-likelihood logistic regression with an L2 penalty (not on the intercept), by Newton steps."""
-    w = np.zeros(x.shape[1])
-    penalty = np.full(x.shape[1], l2)
-    penalty[0] = 0.0
-    for _ in range(steps):
-        p = 1 / (1 + np.exp(-(x @ w)))
-        gradient = x.T @ (p - y) + penalty * w
-        hessian = (x * (p * (1 - p))[:, None]).T @ x + np.diag(penalty)
-        step = np.linalg.solve(hessian, gradient)
-        w -= step
-        if np.abs(step).max() < 1e-8:
-            break
-    return w
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ from markupsafe import Markup, escape
 
 from pcs_graph.errors import PcsError
 from pcs_graph.graph.programmes import MONTHS
+from pcs_graph.graph.sources import SOURCE_KIND_LABELS
 from pcs_graph.graph.programmes import french_date as french
 from pcs_graph.stats.counts import axis_heading, axis_title
 from pcs_graph.text import fold
@@ -97,7 +98,8 @@ def _environment() -> Environment:
     env = Environment(loader=FileSystemLoader(TEMPLATES_DIR), autoescape=True, trim_blocks=True,
                       lstrip_blocks=True)
     env.filters.update(highlight=highlight, number=number, percent=percent, french_date=french_date)
-    env.globals.update(status_labels=STATUS_LABELS, facets=FACETS, axis_title=axis_title, axis_heading=axis_heading)
+    env.globals.update(status_labels=STATUS_LABELS, facets=FACETS, axis_title=axis_title, axis_heading=axis_heading,
+                       source_kind_labels=SOURCE_KIND_LABELS)
     return env
 
 

