@@ -111,13 +111,22 @@ class Evidence:
         return met / total
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
+        text = visible_text(action)
+        tokens = [(m.group(), m.start(), m.end()) for m in _RAW_WORD.finditer(text)]
         visible: dict[str, str] = {}  # stem -> the word as the action's text writes it, in the text's order
-        for word in _RAW_WORD.findall(visible_text(action)):
+        for word, _, _ in tokens:
             for folded in self.analyzer.words(word):
                 visible.setdefault(self.analyzer.stem(folded), word)
 
         def as_written(stems: frozenset[str]) -> list[str]:
             return [word for stem, word in visible.items() if stem in stems]
+
+        def span(stems: frozenset[str]) -> str:
+            """The stretch of the action's text a phrase matched, as written ("Abri de nuit")."""
+            places = [(start, end) for word, start, end in tokens
+                      if any(self.analyzer.stem(f) in stems for f in self.analyzer.words(word))]
+            start, end = min(p[0] for p in places), max(p[1] for p in places)
+            return text[start:end] if len(text[start:end].split()) <= 2 * len(stems) + 2 else " ".join(as_written(stems))
 
         words, synonyms, via = [], [], []
         hidden = _hidden_labels(action)
@@ -128,7 +137,7 @@ class Evidence:
                 continue
             found = next((s for _, s in c.alternatives[1:] if s <= visible.keys()), None)
             if found is not None:  # the synonym as the action's text writes it
-                synonyms.append(f"{own_phrase} → {' '.join(as_written(found))}")
+                synonyms.append(f"{own_phrase} → {span(found)}")
                 continue
             for kind, label in hidden:
                 stems = set(self.analyzer.terms(label))
