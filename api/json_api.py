@@ -117,7 +117,9 @@ async def action(
             detail.notes.append(f"actions semblables indisponibles : {e}")
         else:
             detail.similar = [SimilarAction(uri=h.uri, label=h.label, code=h.code, nis=h.nis, commune=h.commune,
-                                            score=h.score, shared_action_type=h.why.shared_action_type)
+                                            score=h.score, shared_action_type=h.why.shared_action_type,
+                                            shared=h.why.shared, partners=[p.name for p in h.partners],
+                                            source_kind=h.source_kind)
                               for h in results.hits if h.nis != detail.nis][:similar]
     return detail
 

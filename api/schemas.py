@@ -63,6 +63,9 @@ class SimilarAction(BaseModel):
     commune: str
     score: float
     shared_action_type: str | None = None
+    shared: str | None = Field(None, description="ce que les deux actions partagent : type, theme ou meaning (le sens seul)")
+    partners: list[str] = []
+    source_kind: str | None = Field(None, description="type de la publication d'où l'action est tirée")
 
 
 class ActionDetail(ActionSummary):

@@ -75,6 +75,7 @@ class _State:
     evidence: Evidence  # each action's visible words, for relevance and explanations
     normalizer: QueryNormalizer  # accents and case restored from the corpus's own spellings
     vectors: np.ndarray
+    own_vectors: np.ndarray | None
     notes: tuple[str, ...] = ()
     report: IndexReport | None = None
     classifier: "Classifier | None" = None
@@ -140,7 +141,7 @@ class SearchEngine:
         normalizer = QueryNormalizer.from_texts(
             [embedded_text(a) for a in ordered] + [m for group in load_synonym_groups() for m in group])
         return _State(fingerprint, index, ordered, columns, FilterResolver(columns, self.ws.communes),
-                      Evidence.build(ordered, self.analyzer), normalizer, index.vectors, tuple(notes), report)
+                      Evidence.build(ordered, self.analyzer), normalizer, index.vectors, None, tuple(notes), report)
 
     def refresh(self, force: bool = False) -> bool:
         """Reload when the store changed since the index was loaded. True when it reloaded."""
@@ -294,10 +295,12 @@ class SearchEngine:
 
     # --- similar actions ------------------------------------------------------------------------
 
-    SAME_TYPE_BONUS = 0.02
-
     def similar(self, action_uri: str, k: int = 5) -> SearchResults:
-        """The closest actions of OTHER communes (good-practice exchange), with their partners."""
+        """The actions of OTHER communes that do the same thing (good-practice exchange), ranked by the
+        meaning of their own words: label and description, never the type, theme or axis labels a coded
+        action carries (so an uncoded action saying the same thing in other words comes before a coded
+        one sharing only the nomenclature's words). Each hit says what it shares: the action type, the
+        theme, or only the meaning."""
         _check_window(k, 0)
         self.refresh()
         state = self._state
@@ -305,22 +308,22 @@ class SearchEngine:
         if row is None:
             raise SearchInputError(f"action inconnue : {action_uri}")
         source = state.actions[row]
-        dense = inner_products(state.vectors, state.vectors[row])
-        other = state.columns.ids["commune"] != state.columns.ids["commune"][row]
-        same_type = (state.columns.ids["action_type"] == state.columns.ids["action_type"][row]) & bool(source.code)
-        fused = dense + self.SAME_TYPE_BONUS * same_type
+        meaning = state.own_vectors if state.own_vectors is not None else state.vectors
+        dense = inner_products(meaning, np.ascontiguousarray(meaning[row], dtype=np.float32))
+        ids = state.columns.ids
+        other = ids["commune"] != ids["commune"][row]
         best = float(dense[other].max()) if other.any() else 0.0
         matched = other & (dense >= best - 0.6 * self.embedder.score_spread)
-        matched |= other & same_type
-        ranked = top(fused, matched, k)
-        source_terms = set(self.analyzer.terms(embedded_text(source)))
+        ranked = top(dense, matched, k)
+        words = state.evidence.concepts(source.label, None)
         hits = []
         for i in ranked:
             a = state.actions[i]
-            shared = sorted({w for w in self.analyzer.words(a.label) if self.analyzer.stem(w) in source_terms})
-            why = Explanation(tuple(shared), 0.0, round(float(dense[i]), 4),
-                              a.code if a.code and a.code == source.code else None)
-            hits.append(self._hit(state, i, float(fused[i]), why))
+            shared = ("type" if a.code and a.code == source.code else
+                      "theme" if a.theme and a.theme == source.theme else "meaning")
+            why = state.evidence.explain(a, words)
+            hits.append(self._hit(state, i, float(dense[i]), Explanation(
+                why.words, 0.0, round(float(dense[i]), 4), a.code if shared == "type" else None, shared=shared)))
         notes = self._take_notes(state)
         if not other.any():
             notes.append("aucune autre commune n'a d'action dans le graphe")
