@@ -23,6 +23,7 @@ from rdflib.namespace import XSD
 
 from ..graph.uris import Uris
 from ..store import Store
+from ..store.state import stamp_update
 from ..store.workspace import Workspace
 from .embedders import Embedder
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
@@ -255,4 +256,4 @@ def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], model
         if action.stated_axis is None:
             inserts.append(f"{a} pcs:axis <{uris.axis(top.axis)}> .")
     return (f"DELETE DATA {{ GRAPH <{graph}> {{ {' '.join(deletes)} }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(inserts)} }} }}")
+            f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(inserts)} }} }} ;\n{stamp_update(uris)}")
