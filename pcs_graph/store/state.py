@@ -49,8 +49,10 @@ def stamp_update(uris: Uris, now: datetime | None = None) -> str:
         f"DELETE {{ GRAPH <{registry}> {{ <{dataset}> <{MODIFIED}> ?m }} }} "
         f"WHERE {{ GRAPH <{registry}> {{ <{dataset}> <{MODIFIED}> ?m }} }} ;\n"
         f"INSERT DATA {{ GRAPH <{registry}> {{ <{dataset}> <{MODIFIED}> {at} }} }} ;\n"
+        # VALUES gives the WHERE one solution to filter: Virtuoso 7.2 treats a WHERE holding only a
+        # FILTER NOT EXISTS (or OPTIONAL + !BOUND) as always true (or always false)
         f"INSERT {{ GRAPH <{registry}> {{ <{dataset}> <{ISSUED}> {at} }} }} "
-        f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{registry}> {{ <{dataset}> <{ISSUED}> ?i }} }} }}"
+        f"WHERE {{ VALUES ?once {{ 1 }} FILTER NOT EXISTS {{ GRAPH <{registry}> {{ <{dataset}> <{ISSUED}> ?i }} }} }}"
     )
 
 
