@@ -140,7 +140,7 @@ def dataset_graph(services: Services, public: str, state: StoreState, dumps: lis
     for moment, p in ((state.issued, DCTERMS.issued), (state.modified, DCTERMS.modified)):
         if moment is not None:
             for target in (d, catalogue):
-                g.add((target, p, Literal(moment.strftime("%Y-%m-%dT%H:%M:%SZ"), datatype=XSD.dateTime)))
+                g.add((target, p, Literal(moment, datatype=XSD.dateTime)))  # as the store records it
     if periods and periods[0]["from"] and periods[0]["to"]:
         period = BNode()
         g.add((d, DCTERMS.temporal, period))
@@ -191,8 +191,7 @@ def _distribution(g: Graph, d: URIRef, public: str, dump: Dump) -> None:
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))
     g.add((checksum, SPDX.checksumValue, Literal(dump.sha256, datatype=XSD.hexBinary)))
     if dump.state.modified is not None:
-        g.add((dist, DCTERMS.modified, Literal(dump.state.modified.strftime("%Y-%m-%dT%H:%M:%SZ"),
-                                               datatype=XSD.dateTime)))
+        g.add((dist, DCTERMS.modified, Literal(dump.state.modified, datatype=XSD.dateTime)))
 
 
 def _sparql_service(g: Graph, d: URIRef, public: str) -> None:

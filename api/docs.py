@@ -3,10 +3,12 @@
     app = FastAPI(docs_url=None, redoc_url=None); app.include_router(docs.router)
 
 The scripts and styles are the files shipped in the `fastapi-offline` pip package (Swagger UI
-`swagger-ui-bundle.js` and `swagger-ui.css`, ReDoc `redoc.standalone.js`; its licence: MIT, Swagger
-UI: Apache 2.0, ReDoc: MIT), served under /static/docs/. FastAPI's own page builders write the HTML,
+`swagger-ui-bundle.js` and `swagger-ui.css`, ReDoc `redoc.standalone.js`; licences in
+api/static/vendor/api-docs/), served under /static/docs/. FastAPI's own page builders write the HTML,
 with Google Fonts off for ReDoc and Swagger UI's online validator badge off (it is an image from
-validator.swagger.io).
+validator.swagger.io). ReDoc's bundle has one outside address built in, the Redocly logo of its
+"API docs by Redocly" footer (cdn.redoc.ly), which no option turns off: the served copy has it
+replaced by an empty `data:` image (ReDoc then hides the image; the credit text stays).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ router = APIRouter(include_in_schema=False)
 ASSETS_PATH = "/static/docs"
 MEDIA_TYPES = {".js": "text/javascript", ".css": "text/css", ".png": "image/png"}
 SWAGGER_PARAMETERS = {"validatorUrl": None, "defaultModelsExpandDepth": 0, "docExpansion": "list"}
+OUTSIDE = {"redoc.standalone.js": [(b"https://cdn.redoc.ly/redoc/logo-mini.svg", b"data:,")]}
 
 
 def assets_dir() -> Path:
@@ -58,10 +61,21 @@ async def redoc(request: Request) -> HTMLResponse:
 
 
 @router.get(ASSETS_PATH + "/{name}")
-async def asset(name: str) -> Response:
+async def asset(request: Request, name: str) -> Response:
     folder = assets_dir()
     target = (folder / name).resolve()
     if target.parent != folder or not target.is_file():
         return Response("introuvable", status_code=404, media_type="text/plain; charset=utf-8")
-    return FileResponse(target, media_type=MEDIA_TYPES.get(target.suffix, "application/octet-stream"),
-                        headers={"Cache-Control": "public, max-age=86400"})
+    media = MEDIA_TYPES.get(target.suffix, "application/octet-stream")
+    headers = {"Cache-Control": "public, max-age=86400"}
+    if name not in OUTSIDE:
+        return FileResponse(target, media_type=media, headers=headers)
+    cache: dict[str, bytes] | None = getattr(request.app.state, "docs_assets", None)
+    if cache is None:
+        cache = request.app.state.docs_assets = {}
+    if name not in cache:
+        body = target.read_bytes()
+        for outside, local in OUTSIDE[name]:
+            body = body.replace(outside, local)
+        cache[name] = body
+    return Response(cache[name], media_type=media, headers=headers)

@@ -119,7 +119,8 @@ async def dump(request: Request,
     ext = next(e for e, m in DUMP_FORMATS.items() if m == media)
     built = await services.run(cached_dump, request, services, ext)
     gzipped = accepts_gzip(request.headers.get("accept-encoding"))
-    headers = {"Vary": "Accept, Accept-Encoding", "ETag": built.etag,
+    # Vary: the GZip middleware adds Accept-Encoding to the answers it passes uncompressed
+    headers = {"Vary": "Accept, Accept-Encoding" if gzipped else "Accept", "ETag": built.etag,
                "Content-Disposition": f'attachment; filename="pcs-graph.{ext}"'}
     headers["Last-Modified"] = http_date(request.app.state.tracker.last_modified())
     if media == JSONLD:
