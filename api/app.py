@@ -16,14 +16,13 @@ from pathlib import Path
 from typing import AsyncIterator
 
 from fastapi import FastAPI
-from starlette.middleware.gzip import GZipMiddleware
 
 from pcs_graph import __version__
 from pcs_graph.config import Settings
 from pcs_graph.store.state import read_state
 
 from . import dataset, docs, json_api, linked_data, pages
-from .caching import ConditionalGet, HeadAsGet, StateTracker
+from .caching import ConditionalGet, GZip, HeadAsGet, StateTracker
 from .dumps import DumpCache
 from .http import install
 from .jsonld import JsonLdContext
@@ -58,7 +57,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.state.jsonld = JsonLdContext.load()
     install(app, EndpointLimits.from_settings(settings))
     app.add_middleware(ConditionalGet)
-    app.add_middleware(GZipMiddleware, minimum_size=1024)
+    app.add_middleware(GZip, minimum_size=1024)
     app.add_middleware(HeadAsGet)
     for router in (docs.router, json_api.router, sparql_endpoint.router, linked_data.router, dataset.router,
                    ontology_routes.router, pages.router):

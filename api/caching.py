@@ -1,7 +1,7 @@
 """HTTP validators on every GET: ETag, Last-Modified, 304 to a conditional GET; HEAD on every GET route.
 
     app.add_middleware(ConditionalGet)      # inner: sees the uncompressed body
-    app.add_middleware(GZipMiddleware)      # Accept-Encoding: gzip
+    app.add_middleware(GZip)                # Accept-Encoding: gzip (q-values honoured)
     app.add_middleware(HeadAsGet)           # outer: HEAD runs the GET route, the body is dropped
 
 - ETag: a route may set its own (the dumps: the digest of the cached file); otherwise it is the
@@ -30,6 +30,7 @@ from typing import Callable
 
 import anyio
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.middleware.gzip import GZipMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pcs_graph.store.state import StoreState
@@ -187,3 +188,35 @@ class HeadAsGet:
                 await send({"type": "http.response.body", "body": b"", "more_body": False})
 
         await self.app({**scope, "method": "GET"}, receive, send_headers_only)
+
+
+def accepts_gzip(header: str | None) -> bool:
+    """Whether Accept-Encoding names gzip with a q-value above 0."""
+    for part in (header or "").split(","):
+        name, *params = [p.strip() for p in part.split(";")]
+        if name.lower() in ("gzip", "x-gzip"):
+            q = next((p.partition("=")[2] for p in params if p.lower().startswith("q=")), "1")
+            try:
+                return float(q) > 0
+            except ValueError:
+                return False
+    return False
+
+
+class GZip(GZipMiddleware):
+    """Starlette's gzip, except that `gzip;q=0` (or no gzip at all) means no compression: Starlette
+    only looks for the word. The answer still says `Vary: Accept-Encoding`."""
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or accepts_gzip(Headers(scope=scope).get("accept-encoding")):
+            await super().__call__(scope, receive, send)
+            return
+
+        async def send_with_vary(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                if "accept-encoding" not in headers.get("vary", "").lower():
+                    headers.add_vary_header("Accept-Encoding")
+            await send(message)
+
+        await self.app(scope, receive, send_with_vary)

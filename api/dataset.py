@@ -100,10 +100,11 @@ def dataset_graph(services: Services, public: str, state: StoreState, dumps: lis
         "Actions des Plans de cohésion sociale (PCS) des communes wallonnes, classées selon la nomenclature "
         "axe.thème.action, avec leurs communes, partenaires et documents sources.", lang="fr")
 
-    agent = URIRef(publisher.uri) if publisher.uri else BNode()
+    # named blank nodes: the same description serialises to the same bytes (a stable ETag)
+    agent = URIRef(publisher.uri) if publisher.uri else BNode("publisher")
     g.add((agent, RDF.type, FOAF.Agent))
     g.add((agent, FOAF.name, Literal(publisher.name, lang="fr")))
-    contact = BNode()
+    contact = BNode("contact")
     g.add((contact, RDF.type, VCARD.Kind))
     g.add((contact, VCARD.fn, Literal(publisher.name, lang="fr")))
     g.add((contact, VCARD.hasURL, URIRef(publisher.url or public)))
@@ -142,7 +143,7 @@ def dataset_graph(services: Services, public: str, state: StoreState, dumps: lis
             for target in (d, catalogue):
                 g.add((target, p, Literal(moment, datatype=XSD.dateTime)))  # as the store records it
     if periods and periods[0]["from"] and periods[0]["to"]:
-        period = BNode()
+        period = BNode("period")
         g.add((d, DCTERMS.temporal, period))
         g.add((period, RDF.type, DCTERMS.PeriodOfTime))
         g.add((period, DCAT.startDate, Literal(periods[0]["from"], datatype=XSD.gYear)))
@@ -157,7 +158,7 @@ def dataset_graph(services: Services, public: str, state: StoreState, dumps: lis
     g.add((d, VOID.distinctSubjects, Literal(int(counts["subjects"] or 0), datatype=XSD.integer)))
     g.add((d, VOID.rootResource, URIRef(str(uris.scheme("nomenclature")))))
     for row in classes:
-        part = BNode()
+        part = BNode("partition-" + str(row["class"] or "").rsplit("#", 1)[-1])
         g.add((d, VOID.classPartition, part))
         g.add((part, VOID["class"], URIRef(row["class"] or "")))
         g.add((part, VOID.entities, Literal(int(row["n"] or 0), datatype=XSD.integer)))
@@ -185,7 +186,7 @@ def _distribution(g: Graph, d: URIRef, public: str, dump: Dump) -> None:
     g.add((dist, DCTERMS.license, LICENCE))
     g.add((dist, DCATAP.availability, AVAILABLE))
     g.add((dist, DCAT.byteSize, Literal(dump.size, datatype=XSD.nonNegativeInteger)))
-    checksum = BNode()
+    checksum = BNode(f"checksum-{dump.ext}")
     g.add((dist, SPDX.checksum, checksum))
     g.add((checksum, RDF.type, SPDX.Checksum))
     g.add((checksum, SPDX.algorithm, SPDX.checksumAlgorithm_sha256))

@@ -23,7 +23,7 @@ from fastapi.responses import FileResponse, RedirectResponse, Response
 from rdflib import Graph
 from starlette.routing import Match
 
-from .caching import http_date
+from .caching import accepts_gzip, http_date
 from .dumps import DUMP_FORMATS, Dump
 from .errors import NotAcceptable, ResourceNotFound
 from .jsonld import CONTEXT_PATH, JSONLD, context_link
@@ -136,19 +136,6 @@ def cached_dump(request: Request, services: Services, ext: str) -> Dump:
     context, url = jsonld_context(request)
     state = request.app.state.tracker.current()
     return request.app.state.dumps.get(services.store, state, ext, context, url)
-
-
-def accepts_gzip(header: str | None) -> bool:
-    """Whether Accept-Encoding names gzip with a q-value above 0."""
-    for part in (header or "").split(","):
-        name, *params = [p.strip() for p in part.split(";")]
-        if name.lower() in ("gzip", "x-gzip"):
-            q = next((p.partition("=")[2] for p in params if p.lower().startswith("q=")), "1")
-            try:
-                return float(q) > 0
-            except ValueError:
-                return False
-    return False
 
 
 # --- the JSON-LD context ------------------------------------------------------------------------

@@ -140,7 +140,7 @@ def service_description(public: str, services: Services) -> Graph:
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         g.add((endpoint, sd.resultFormat, formats[name]))
-    dataset = BNode()
+    dataset = BNode("default-dataset")  # named: the same description, the same bytes (ETag)
     g.add((endpoint, sd.defaultDataset, dataset))
     g.add((dataset, RDF.type, sd.Dataset))
     g.add((dataset, DCTERMS.source, services.workspace.uris.dataset()))
