@@ -22,6 +22,7 @@ named graph), shared by the validators, the dump cache and the dataset descripti
 from __future__ import annotations
 
 import hashlib
+import logging
 import threading
 import time
 from datetime import datetime, timezone
@@ -36,6 +37,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pcs_graph.store.state import StoreState
 
 NO_LAST_MODIFIED = ("/api/", "/recherche", "/action/", "/export/recherche")
+log = logging.getLogger("pcs.api")
 
 
 class StateTracker:
@@ -110,7 +112,10 @@ class ConditionalGet:
         tracker: StateTracker | None = getattr(scope["app"].state, "tracker", None)
         last_modified = None
         if tracker is not None and not scope["path"].startswith(NO_LAST_MODIFIED):
-            last_modified = http_date(await anyio.to_thread.run_sync(tracker.last_modified))
+            try:
+                last_modified = http_date(await anyio.to_thread.run_sync(tracker.last_modified))
+            except Exception as e:  # noqa: BLE001 - a store that does not answer: no date, the route says why
+                log.warning("store state unavailable for Last-Modified: %s", e)
         start: Message | None = None
         chunks: list[bytes] = []
         mode = "buffer"  # "pass": sent as it comes (not a 200, or the route's own ETag); "drop": 304 sent
