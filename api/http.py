@@ -185,4 +185,5 @@ def install(app: FastAPI, limits: EndpointLimits) -> None:
     app.add_exception_handler(Exception, unexpected_error)
     app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-                       allow_headers=["*"], expose_headers=["Content-Type", "Content-Disposition"], max_age=86400)
+                       allow_headers=["*"], max_age=86400,
+                       expose_headers=["Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Link"])

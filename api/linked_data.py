@@ -1,11 +1,13 @@
-"""Linked data: resource URIs dereference, descriptions in RDF, the whole graph, VoID/DCAT, ontology.
+"""Linked data: resource URIs dereference, descriptions in RDF, the whole graph, the JSON-LD context.
 
     GET /id/commune/53053     303 → /commune/53053 (HTML page) or /data/commune/53053.ttl|.jsonld|.nt
     GET /data/commune/53053.ttl   the resource's description: its triples, the labels of what it links
                                   to, and (up to 2 000) triples pointing at it with their subjects' labels
-    GET /dump?format=ttl|nt|nq|trig|jsonld    the whole graph (N-Quads/TriG keep the named graphs)
-    GET /.well-known/void, /dataset           VoID + DCAT description (counts, licence, endpoint, dumps)
-    GET /ontology, /ontology/shapes           the ontology and the SHACL shapes (Turtle, JSON-LD, N-Triples)
+    GET /dump?format=ttl|nt|nq|trig|jsonld    the whole graph (N-Quads/TriG keep the named graphs),
+                                  built once per state of the store (`dumps.py`), gzip on request
+    GET /context.jsonld           the JSON-LD context of every JSON-LD answer
+
+The dataset description is in `dataset.py`, the ontology's pages in `ontodoc/`.
 
 A data URI `{base}X` is served at `/id/X`; its page is `/X` when the pages serve one (checked
 against the app's routes), else the HTML request is sent to the Turtle description.
@@ -13,54 +15,23 @@ against the app's routes), else the HTML request is sent to the Turtle descripti
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import RedirectResponse, Response
-from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
+from fastapi.responses import FileResponse, RedirectResponse, Response
+from rdflib import Graph
 from starlette.routing import Match
 
-from pcs_graph.config import ONTOLOGY_DIR
-from pcs_graph.graph.vocab import PCS, PREFIXES, VOID
-
+from .caching import accepts_gzip, http_date
+from .dumps import DUMP_FORMATS, Dump
 from .errors import NotAcceptable, ResourceNotFound
+from .jsonld import CONTEXT_PATH, JSONLD, context_link
 from .negotiation import best_media_type, prefers_html
+from .rdf_http import EXTENSIONS, RDF_TYPES, extension_of, graph_body, jsonld_context, rdf_response
 from .services import Services, get_services
 
 router = APIRouter(tags=["Données liées"])
-
-EXTENSIONS = {"ttl": "text/turtle", "jsonld": "application/ld+json", "nt": "application/n-triples",
-              "rdf": "application/rdf+xml"}
-RDFLIB_FORMATS = {"text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
-                  "application/rdf+xml": "xml"}
-DUMP_FORMATS = {"ttl": "text/turtle", "nt": "application/n-triples", "nq": "application/n-quads",
-                "trig": "application/trig", "jsonld": "application/ld+json"}
-RDF_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml"]
-RDF_DOC = {200: {"description": "RDF selon Accept (text/plain : Turtle lisible dans un navigateur)",
-                 "content": {m: {"schema": {}} for m in [*RDF_TYPES, "text/plain"]}}}
-DATA_LICENSE = "https://creativecommons.org/licenses/by/4.0/"
-ONTOLOGY_FILES = {"ontology": ONTOLOGY_DIR / "pcs.ttl", "shapes": ONTOLOGY_DIR / "shapes.ttl"}
-
-
-def extension_of(media_type: str) -> str:
-    return next(ext for ext, m in EXTENSIONS.items() if m == media_type)
-
-
-def rdf_response(body: bytes, media_type: str, filename: str | None = None) -> Response:
-    headers = {"Vary": "Accept"}
-    if filename:
-        headers["Content-Disposition"] = f'inline; filename="{filename}"'
-    charset = "" if media_type == "application/ld+json" else "; charset=utf-8"
-    return Response(body, media_type=media_type + charset, headers=headers)
-
-
-def serialize(graph: Graph, media_type: str) -> bytes:
-    for prefix, ns in PREFIXES.items():
-        graph.bind(prefix, ns, replace=True)
-    return graph.serialize(format=RDFLIB_FORMATS[media_type], encoding="utf-8")
 
 
 def has_page(request: Request, path: str) -> bool:
@@ -77,7 +48,6 @@ def has_page(request: Request, path: str) -> bool:
 
 # --- resources --------------------------------------------------------------------------------
 
-@router.head("/id/{path:path}", include_in_schema=False)
 @router.get("/id/{path:path}", status_code=303, summary="URI d'une ressource : 303 vers sa page ou ses données",
             responses={303: {"description": "voir Location"}, 404: {"description": "ressource inconnue"}})
 async def resource(path: str, request: Request, services: Services = Depends(get_services)) -> Response:
@@ -119,10 +89,9 @@ def describe(services: Services, uri: str) -> Graph:
         }}""")
 
 
-@router.head("/data/{path:path}", include_in_schema=False)
 @router.get("/data/{path:path}", summary="Description RDF d'une ressource (.ttl, .jsonld, .nt, .rdf)",
             responses={200: {"content": {m: {} for m in EXTENSIONS.values()}}, 404: {"description": "inconnue"}})
-async def data(path: str, services: Services = Depends(get_services)) -> Response:
+async def data(path: str, request: Request, services: Services = Depends(get_services)) -> Response:
     stem, _, ext = path.rpartition(".")
     uri = services.settings.base_uri + stem
     if not stem or ext not in EXTENSIONS or not valid_iri(uri):
@@ -130,14 +99,15 @@ async def data(path: str, services: Services = Depends(get_services)) -> Respons
     graph = await services.run(describe, services, uri)
     if len(graph) == 0:
         raise ResourceNotFound(f"aucune ressource {uri} dans le graphe")
-    return rdf_response(serialize(graph, EXTENSIONS[ext]), EXTENSIONS[ext])
+    media = EXTENSIONS[ext]
+    body = await services.run(graph_body, request, graph, media, uri)
+    return rdf_response(request, body, media)
 
 
 # --- the whole graph ---------------------------------------------------------------------------
 
-@router.head("/dump", include_in_schema=False)
-@router.get("/dump", summary="Tout le graphe (Turtle, N-Triples, N-Quads, TriG, JSON-LD)",
-            responses={200: {"content": {m: {} for m in DUMP_FORMATS.values()}}})
+@router.get("/dump", summary="Tout le graphe (Turtle, N-Triples, N-Quads, TriG, JSON-LD), mis en cache",
+            responses={200: {"content": {m: {} for m in DUMP_FORMATS.values()}}, 304: {"description": "inchangé"}})
 async def dump(request: Request,
                format: Annotated[str | None, Query(pattern="^(ttl|nt|nq|trig|jsonld)$",
                                                    description="sinon choisi par Accept")] = None,
@@ -147,111 +117,31 @@ async def dump(request: Request,
     if media is None:
         raise NotAcceptable("formats disponibles : " + ", ".join(DUMP_FORMATS.values()))
     ext = next(e for e, m in DUMP_FORMATS.items() if m == media)
-    body = await services.run(services.store.dump, media)
-    response = rdf_response(body, media)
-    response.headers["Content-Disposition"] = f'attachment; filename="pcs-graph.{ext}"'
-    return response
+    built = await services.run(cached_dump, request, services, ext)
+    gzipped = accepts_gzip(request.headers.get("accept-encoding"))
+    # Vary: the GZip middleware adds Accept-Encoding to the answers it passes uncompressed
+    headers = {"Vary": "Accept, Accept-Encoding" if gzipped else "Accept", "ETag": built.etag,
+               "Content-Disposition": f'attachment; filename="pcs-graph.{ext}"'}
+    headers["Last-Modified"] = http_date(request.app.state.tracker.last_modified())
+    if media == JSONLD:
+        headers["Link"] = context_link(jsonld_context(request)[1])
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+    charset = "" if media == JSONLD else "; charset=utf-8"
+    return FileResponse(built.gz_path if gzipped else built.path, media_type=media + charset, headers=headers)
 
 
-# --- dataset description ----------------------------------------------------------------------
-
-def dataset_graph(services: Services, public: str) -> Graph:
-    counts = services.store.select("""
-        SELECT (COUNT(*) AS ?triples) (COUNT(DISTINCT ?s) AS ?subjects)
-        WHERE { GRAPH ?g { ?s ?p ?o } }""")[0]
-    classes = services.store.select("""
-        SELECT ?class (COUNT(DISTINCT ?x) AS ?n) WHERE {
-          VALUES ?class { pcs:Action pcs:Commune pcs:Plan pcs:Partner pcs:ActionType pcs:SourceDocument }
-          ?x a ?class } GROUP BY ?class""")
-    used = services.store.select("""SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?a a pcs:Action ; pcs:commune ?c }""")
-    uris = services.workspace.uris
-    g = Graph()
-    d = uris.dataset()
-    g.add((d, RDF.type, VOID.Dataset))
-    g.add((d, RDF.type, DCAT.Dataset))
-    g.add((d, DCTERMS.title, Literal("Plans de cohésion sociale de Wallonie : graphe de connaissances", lang="fr")))
-    g.add((d, DCTERMS.description, Literal(
-        "Actions des Plans de cohésion sociale (PCS) des communes wallonnes, classées selon la nomenclature "
-        "axe.thème.action, avec leurs communes, partenaires et documents sources.", lang="fr")))
-    g.add((d, DCTERMS.license, URIRef(DATA_LICENSE)))
-    g.add((d, DCTERMS.language, URIRef("http://id.loc.gov/vocabulary/iso639-1/fr")))
-    g.add((d, VOID.uriSpace, Literal(services.settings.base_uri)))
-    g.add((d, VOID.vocabulary, URIRef(str(PCS))))
-    g.add((d, VOID.sparqlEndpoint, URIRef(f"{public}sparql")))
-    g.add((d, DCAT.landingPage, URIRef(public)))
-    g.add((d, VOID.triples, Literal(int(counts["triples"] or 0), datatype=XSD.integer)))
-    g.add((d, VOID.distinctSubjects, Literal(int(counts["subjects"] or 0), datatype=XSD.integer)))
-    g.add((d, VOID.rootResource, URIRef(str(uris.scheme("nomenclature")))))
-    for row in classes:
-        part = BNode()
-        g.add((d, VOID.classPartition, part))
-        g.add((part, VOID["class"], URIRef(row["class"] or "")))
-        g.add((part, VOID.entities, Literal(int(row["n"] or 0), datatype=XSD.integer)))
-    g.add((d, DCTERMS.spatial, URIRef("http://www.wikidata.org/entity/Q231")))  # Wallonia
-    g.add((d, DCTERMS.coverage, Literal(f"{int(used[0]['n'] or 0)} communes avec des actions", lang="fr")))
-    for ext, media in DUMP_FORMATS.items():
-        url = URIRef(f"{public}dump?format={ext}")
-        g.add((d, VOID.dataDump, url))
-        dist = BNode()
-        g.add((d, DCAT.distribution, dist))
-        g.add((dist, RDF.type, DCAT.Distribution))
-        g.add((dist, DCAT.downloadURL, url))
-        g.add((dist, DCAT.mediaType, URIRef(f"https://www.iana.org/assignments/media-types/{media}")))
-        g.add((dist, DCTERMS.license, URIRef(DATA_LICENSE)))
-    service = BNode()
-    g.add((d, DCAT.distribution, service))
-    g.add((service, RDF.type, DCAT.Distribution))
-    g.add((service, DCAT.accessURL, URIRef(f"{public}sparql")))
-    g.add((service, DCTERMS.title, Literal("Endpoint SPARQL 1.1 (lecture seule)", lang="fr")))
-    return g
+def cached_dump(request: Request, services: Services, ext: str) -> Dump:
+    """The dump of `ext` for the store's current state (built on the first request after a write)."""
+    context, url = jsonld_context(request)
+    state = request.app.state.tracker.current()
+    return request.app.state.dumps.get(services.store, state, ext, context, url)
 
 
-def negotiated_rdf(request: Request) -> tuple[str, str]:
-    """(media type of the body, media type to label it with): a browser gets Turtle as text/plain."""
-    accept = request.headers.get("accept")
-    if prefers_html(accept):
-        return "text/turtle", "text/plain"
-    media = best_media_type(accept, RDF_TYPES)
-    if media is None:
-        raise NotAcceptable("formats disponibles : " + ", ".join(RDF_TYPES))
-    return media, media
+# --- the JSON-LD context ------------------------------------------------------------------------
 
-
-@router.head("/.well-known/void", include_in_schema=False)
-@router.get("/.well-known/void", summary="Description VoID/DCAT du jeu de données", response_class=Response,
-            responses=RDF_DOC)
-@router.head("/dataset", include_in_schema=False)
-@router.get("/dataset", summary="Description VoID/DCAT du jeu de données", response_class=Response, responses=RDF_DOC)
-async def dataset(request: Request, services: Services = Depends(get_services)) -> Response:
-    media, label = negotiated_rdf(request)
-    graph = await services.run(dataset_graph, services, str(request.base_url))
-    graph.bind("void", str(VOID))
-    graph.bind("dcat", str(DCAT))
-    return rdf_response(serialize(graph, media), label)
-
-
-# --- ontology ---------------------------------------------------------------------------------
-
-def ontology_body(path: Path, media: str) -> bytes:
-    text = path.read_bytes()
-    if media == "text/turtle":
-        return text
-    fmt = {"application/ld+json": ox.RdfFormat.JSON_LD, "application/n-triples": ox.RdfFormat.N_TRIPLES,
-           "application/rdf+xml": ox.RdfFormat.RDF_XML}[media]
-    return ox.serialize(list(ox.parse(text, format=ox.RdfFormat.TURTLE)), format=fmt) or b""
-
-
-@router.head("/ontology", include_in_schema=False)
-@router.get("/ontology", summary="L'ontologie pcs: (Turtle, JSON-LD, N-Triples selon Accept)", response_class=Response,
-            responses=RDF_DOC)
-async def ontology(request: Request) -> Response:
-    media, label = negotiated_rdf(request)
-    return rdf_response(ontology_body(ONTOLOGY_FILES["ontology"], media), label)
-
-
-@router.head("/ontology/shapes", include_in_schema=False)
-@router.get("/ontology/shapes", summary="Les formes SHACL d'un graphe valide", response_class=Response,
-            responses=RDF_DOC)
-async def shapes(request: Request) -> Response:
-    media, label = negotiated_rdf(request)
-    return rdf_response(ontology_body(ONTOLOGY_FILES["shapes"], media), label)
+@router.get(CONTEXT_PATH, summary="Le contexte JSON-LD de toutes les réponses JSON-LD", response_class=Response,
+            responses={200: {"content": {JSONLD: {}}}})
+async def context(request: Request) -> Response:
+    return Response(request.app.state.jsonld.text, media_type=JSONLD,
+                    headers={"Cache-Control": "public, max-age=3600"})

@@ -2,10 +2,15 @@
 
     best_media_type("text/turtle;q=0.9, application/ld+json", ["text/turtle", "application/ld+json"])
     -> "application/ld+json"
+    best_media_type("application/sparql-results+xml,*/*", ["application/sparql-results+json",
+                    "application/sparql-results+xml"]) -> "application/sparql-results+xml"
 
-Follows RFC 9110: each offered type gets the q-value of the most specific range that matches it
-(`type/subtype` over `type/*` over `*/*`); the highest q wins, ties go to the server's order; q=0
-means "not acceptable". A missing or empty Accept header accepts anything (the first offer).
+Follows RFC 9110 (12.5.1): each offered type gets the q-value of the most specific range that
+matches it (`type/subtype` over `type/*` over `*/*`); the highest q wins; among equal q-values a
+type the client named explicitly beats one it accepts only through `type/*`, which beats one it
+accepts only through `*/*` (so `application/sparql-results+xml,application/rdf+xml,*/*` gets XML
+results, not the server's first choice); remaining ties go to the server's order. q=0 means "not
+acceptable". A missing or empty Accept header accepts anything (the first offer).
 """
 
 from __future__ import annotations
@@ -54,14 +59,19 @@ def parse_accept(header: str | None) -> list[MediaRange]:
     return ranges
 
 
-def quality(ranges: list[MediaRange], media_type: str) -> float:
-    """The q-value the client gives `media_type` (0.0 when it does not accept it)."""
+def match(ranges: list[MediaRange], media_type: str) -> tuple[float, int]:
+    """(q-value, specificity) of the most specific range matching `media_type`; (0.0, -1) if none does."""
     best_specificity, q = -1, 0.0
     for r in ranges:
         s = r.specificity(media_type)
         if s > best_specificity:
             best_specificity, q = s, r.q
-    return q
+    return q, best_specificity
+
+
+def quality(ranges: list[MediaRange], media_type: str) -> float:
+    """The q-value the client gives `media_type` (0.0 when it does not accept it)."""
+    return match(ranges, media_type)[0]
 
 
 def best_media_type(header: str | None, offered: list[str]) -> str | None:
@@ -69,8 +79,8 @@ def best_media_type(header: str | None, offered: list[str]) -> str | None:
     ranges = parse_accept(header)
     if not ranges:
         return offered[0] if offered else None
-    scored = [(quality(ranges, m), -i, m) for i, m in enumerate(offered)]
-    q, _, media = max(scored)
+    scored = [(*match(ranges, m), -i, m) for i, m in enumerate(offered)]
+    q, _, _, media = max(scored)
     return media if q > 0 else None
 
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import gallery, resources, search, static
+from . import exports, gallery, partners, resources, search, static
 from .gallery import load_gallery
 from .render import highlight
 
 router = APIRouter(include_in_schema=False)
-for _module in (search, resources, gallery, static):
+for _module in (search, resources, partners, exports, gallery, static):
     router.include_router(_module.router)
 
 __all__ = ["router", "highlight", "load_gallery"]

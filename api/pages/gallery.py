@@ -2,6 +2,7 @@
 
     load_gallery()[0].title       # the first '# ' line of 01-actions-par-axe-et-province.rq
     /requetes?exemple=04-partenaires-article-20
+    /requetes?query=SELECT...        (the editor opens on that query: the ontology page links its queries so)
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from fastapi.responses import HTMLResponse, Response
 from .render import QUERIES_DIR, not_found, off_loop, render
 
 router = APIRouter(include_in_schema=False)
+MAX_QUERY = 20_000  # characters of a query given in the URL
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,10 @@ async def queries_page(request: Request) -> Response:
 
 def _queries_page(request: Request) -> Response:
     gallery = load_gallery()
+    given = (request.query_params.get("query") or "").strip()
+    if given:
+        own = ExampleQuery("requete", "Requête", "", given[:MAX_QUERY])
+        return render(request, "queries.html", title="Requêtes SPARQL", gallery=gallery, current=own)
     chosen = request.query_params.get("exemple")
     current = next((g for g in gallery if g.name == chosen), gallery[0] if gallery else None)
     if chosen and (current is None or current.name != chosen):

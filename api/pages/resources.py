@@ -18,6 +18,7 @@ from pcs_graph.stats import counts as stats
 
 from ..services import SearchUnavailable
 from .data import NIS, PERIOD
+from .tabular import download_links
 from .render import engine, not_found, off_loop, page_data, percent, render
 from .svg import Bar, bar_chart, commune_map
 
@@ -106,7 +107,7 @@ def _commune_page(request: Request, nis: str) -> Response:
                            str(len(g.actions)), f"#axe-{g.axis.replace('/', '-')}") for g in view.groups],
                       f"Actions de {view.commune.name} par axe", label_width=140, width=560)
     return render(request, "commune.html", title=view.commune.name, view=view, chart=chart, totals=totals,
-                  count_labels=stats.LABELS)
+                  count_labels=stats.LABELS, downloads=download_links(f"commune/{nis}"))
 
 
 @router.get("/plan/{nis}/{period}")
@@ -154,7 +155,8 @@ def _concept_page(request: Request, kind: str, code: str) -> Response:
         return not_found(request, f"{names[kind]} « {code} » inconnu de la nomenclature du graphe.")
     title = f"{names[kind]} {code}" + (f" — {view.label}" if view.label else "")
     map_svg = commune_map(data.directory.communes, view.communes, f"Communes qui mènent des actions : {title}")
-    return render(request, "concept.html", title=title, view=view, kind_name=names[kind], map=map_svg)
+    return render(request, "concept.html", title=title, view=view, kind_name=names[kind], map=map_svg,
+                  downloads=download_links(f"action-type/{code}") if kind == "action-type" else None)
 
 
 @router.get("/action-type/{code}", response_class=HTMLResponse)

@@ -21,6 +21,7 @@ from pcs_graph.text import fold
 from ..services import SearchUnavailable
 from .data import CODE, NIS, PERIOD, THEME
 from .render import BadPageParameter, bad_request, engine, off_loop, page_data, render
+from .tabular import download_links
 
 PAGE_SIZE = 10
 MAX_PAGE = 500
@@ -39,10 +40,15 @@ class SearchRequest:
     page: int
     selected: dict[str, tuple[str, ...]]  # facet name → values as given, for checked boxes and links
 
-    def url(self, **changes: Any) -> str:
+    def params(self) -> list[tuple[str, str]]:
+        """The query and the filters, as the form sends them (no page number)."""
         params: list[tuple[str, str]] = [("q", self.q)] if self.q else []
         for name, values in self.selected.items():
             params += [(name, v) for v in values]
+        return params
+
+    def url(self, **changes: Any) -> str:
+        params = self.params()
         page = changes.get("page", self.page)
         if page > 1:
             params.append(("page", str(page)))
@@ -116,6 +122,7 @@ def _search_page(request: Request) -> Response:
     data = page_data(request)
     pages = 0 if results is None else (results.total + PAGE_SIZE - 1) // PAGE_SIZE
     return render(request, "results.html", search=search, results=results, pages=pages,
+                  downloads=download_links("recherche", search.params()),
                   hit_path=lambda hit: data.path(hit.uri), path=data.path,
                   checked=lambda facet, value: _checked(search.selected, facet, value),
                   title=f"« {search.q} » — recherche" if search.q else "Recherche")

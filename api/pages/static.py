@@ -14,7 +14,8 @@ router = APIRouter(include_in_schema=False)
 
 
 MEDIA_TYPES = {".css": "text/css", ".js": "text/javascript", ".svg": "image/svg+xml", ".png": "image/png",
-               ".ico": "image/x-icon", ".txt": "text/plain"}
+               ".ico": "image/x-icon", ".txt": "text/plain", ".md": "text/plain; charset=utf-8",
+               ".LICENSE": "text/plain; charset=utf-8", ".NOTICE": "text/plain; charset=utf-8"}
 
 
 @router.get("/static/{path:path}")

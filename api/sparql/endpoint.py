@@ -24,12 +24,15 @@ from urllib.parse import parse_qsl
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
+from rdflib import Graph
 
 from ..errors import BadRequest, NotAcceptable, UnsupportedMediaType
+from ..jsonld import JSONLD, context_link
 from ..negotiation import best_media_type, parse_accept, prefers_html
+from ..rdf_http import graph_body, jsonld_context
 from ..services import Services, get_services
 from .guard import UpdateRefused, check_query
-from .results import GRAPH_TYPES, SELECT_TYPES
+from .results import GRAPH_TYPES, SELECT_TYPES, graph_media_type
 
 router = APIRouter(tags=["SPARQL"])
 
@@ -76,8 +79,12 @@ async def sparql_get(request: Request, services: Services = Depends(get_services
     if not queries and prefers_html(request.headers.get("accept")):
         return RedirectResponse(QUERY_PAGE, status_code=303)
     if not queries and (media := description_media_type(request.headers.get("accept"))):
-        return Response(service_description(str(request.base_url), services, media), media_type=media,
-                        headers={"Vary": "Accept"})
+        graph = service_description(str(request.base_url), services)
+        headers = {"Vary": "Accept"}
+        if media == JSONLD:
+            headers["Link"] = context_link(jsonld_context(request)[1])
+        return Response(graph_body(request, graph, media, first=f"{request.base_url}sparql"), media_type=media,
+                        headers=headers)
     return await answer(request, services, single_query(queries))
 
 
@@ -116,9 +123,9 @@ def description_media_type(accept: str | None) -> str | None:
     return best_media_type(accept, list(RDFLIB))
 
 
-def service_description(public: str, services: Services, media: str) -> bytes:
+def service_description(public: str, services: Services) -> Graph:
     """SPARQL 1.1 Service Description of this endpoint: language, formats, union default graph, limits."""
-    from rdflib import BNode, Graph, Literal, Namespace, URIRef
+    from rdflib import BNode, Literal, Namespace, URIRef
     from rdflib.namespace import DCTERMS, RDF
 
     sd, formats = Namespace(SD), Namespace(FORMATS)
@@ -133,7 +140,7 @@ def service_description(public: str, services: Services, media: str) -> bytes:
     for name in ("SPARQL_Results_JSON", "SPARQL_Results_XML", "SPARQL_Results_CSV", "SPARQL_Results_TSV",
                  "Turtle", "N-Triples", "JSON-LD", "RDF_XML"):
         g.add((endpoint, sd.resultFormat, formats[name]))
-    dataset = BNode()
+    dataset = BNode("default-dataset")  # named: the same description, the same bytes (ETag)
     g.add((endpoint, sd.defaultDataset, dataset))
     g.add((dataset, RDF.type, sd.Dataset))
     g.add((dataset, DCTERMS.source, services.workspace.uris.dataset()))
@@ -141,7 +148,7 @@ def service_description(public: str, services: Services, media: str) -> bytes:
     g.add((endpoint, DCTERMS.description, Literal(
         f"Endpoint en lecture seule ; limite de {limits.sparql_timeout:g} s et de {limits.sparql_max_results} "
         "résultats par requête ; SERVICE refusé hors liste autorisée.", lang="fr")))
-    return g.serialize(format=RDFLIB[media], encoding="utf-8")
+    return g
 
 
 def decode(body: bytes) -> str:
@@ -171,9 +178,17 @@ async def answer(request: Request, services: Services, query: str) -> Response:
         raise NotAcceptable(f"aucun format disponible pour Accept: {accept} ; formats : "
                             + ", ".join(SELECT_TYPES + GRAPH_TYPES))
     deadline = time.monotonic() + limits.sparql_timeout  # the time spent waiting for a thread counts
+    graph_type = accept_graph or GRAPH_TYPES[0]
+    as_jsonld = graph_media_type(graph_type) == JSONLD  # read as N-Triples, compacted here on the context
     result = await services.run_sparql(services.sparql.run, query, accept_select or SELECT_TYPES[0],
-                                       accept_graph or GRAPH_TYPES[0], limits.sparql_max_results,
-                                       limits.sparql_timeout, deadline)
-    charset = "" if result.media_type == "application/ld+json" else "; charset=utf-8"
-    return Response(result.body, media_type=result.media_type + charset,
-                    headers={"Vary": "Accept", "X-Result-Count": str(result.count)})
+                                       "application/n-triples" if as_jsonld else graph_type,
+                                       limits.sparql_max_results, limits.sparql_timeout, deadline)
+    headers = {"Vary": "Accept", "X-Result-Count": str(result.count)}
+    body, media = result.body, result.media_type
+    if as_jsonld and media == "application/n-triples":
+        context, url = jsonld_context(request)
+        body = await services.run(context.compact_nquads, body.decode("utf-8"), url)
+        media = JSONLD
+        headers["Link"] = context_link(url)
+    charset = "" if media == JSONLD else "; charset=utf-8"
+    return Response(body, media_type=media + charset, headers=headers)

@@ -35,6 +35,7 @@ from ..graph.vocab import PCS, RDF, SKOS
 from ..ingest.catalogue import read_catalogue
 from ..ingest.parse import parse_document
 from ..store import Store
+from ..store.state import stamp_update
 from ..store.workspace import Workspace
 
 
@@ -99,7 +100,7 @@ class Ingestor:
             update = f"DROP SILENT GRAPH <{graph_uri}> ;\n{insert_data(graph_uri, g)}"
             if name == "reference":
                 update += " ;\n" + insert_data(self.uris.graph("registry"), plans)
-            self.store.update(update)
+            self.store.update(f"{update} ;\n{stamp_update(self.uris)}")
             wrote = True
         return wrote
 
@@ -189,6 +190,7 @@ class Ingestor:
                     f"INSERT {{ GRAPH <{nomenclature}> {{ <{at}> skos:prefLabel {_literal(t.label)} }} }} "
                     f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{nomenclature}> {{ <{at}> skos:prefLabel ?l }} }} }}"
                 )
+        parts.append(stamp_update(self.uris))  # the store's last-write time, in the same update
         return " ;\n".join(parts)
 
     def _current_labels(self, codes: list[str]) -> dict[str, str]:
@@ -205,7 +207,8 @@ class Ingestor:
         classification = self.uris.graph("classification")
         self.store.update(
             f"DELETE {{ GRAPH <{classification}> {{ ?a ?p ?o }} }} WHERE {{ GRAPH <{doc_uri}> {{ ?a a pcs:Action }} "
-            f"GRAPH <{classification}> {{ ?a ?p ?o }} }} ;\nDROP SILENT GRAPH <{doc_uri}>"
+            f"GRAPH <{classification}> {{ ?a ?p ?o }} }} ;\nDROP SILENT GRAPH <{doc_uri}> ;\n"
+            + stamp_update(self.uris)
         )
 
     # --- official catalogue -----------------------------------------------------------------
@@ -223,13 +226,25 @@ class Ingestor:
             old = known.get(e.code)
             if old is not None and old != e.label:
                 g.add((uri, SKOS.altLabel, Literal(old, lang="fr")))
+        added = sum(1 for e in entries if not e.is_theme and e.code not in known)
+        if self._already_holds(nomenclature, deletes, g):  # the same catalogue again: nothing to write
+            return added, len([e for e in entries if not e.is_theme]) - added
         update = (
             f"DELETE {{ GRAPH <{nomenclature}> {{ ?t skos:prefLabel ?l }} }} WHERE {{ VALUES ?t {{ {' '.join(deletes)} }} "
-            f"GRAPH <{nomenclature}> {{ ?t skos:prefLabel ?l }} }} ;\n{insert_data(nomenclature, g)}"
+            f"GRAPH <{nomenclature}> {{ ?t skos:prefLabel ?l }} }} ;\n{insert_data(nomenclature, g)} ;\n"
+            + stamp_update(self.uris)
         )
         self.store.update(update)
-        added = sum(1 for e in entries if not e.is_theme and e.code not in known)
         return added, len([e for e in entries if not e.is_theme]) - added
+
+    def _already_holds(self, graph: URIRef, relabelled: list[str], g: Graph) -> bool:
+        """Whether the update (drop the prefLabels of `relabelled`, insert `g`) would leave `graph` as it is."""
+        subjects = sorted(set(relabelled) | {f"<{s}>" for s in g.subjects() if isinstance(s, URIRef)})
+        current = self.store.construct(
+            f"CONSTRUCT {{ ?t ?p ?o }} WHERE {{ VALUES ?t {{ {' '.join(subjects)} }} GRAPH <{graph}> {{ ?t ?p ?o }} }}")
+        dropped = {URIRef(s.strip("<>")) for s in relabelled}
+        after = {t for t in current if not (t[1] == SKOS.prefLabel and t[0] in dropped)} | set(g)
+        return after == set(current)
 
     def _catalogue_triples(self, g: Graph, e: CatalogueEntry) -> URIRef:
         if e.is_theme:

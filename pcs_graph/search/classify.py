@@ -25,6 +25,7 @@ from rdflib.namespace import XSD
 
 from ..graph.uris import Uris
 from ..store import Store
+from ..store.state import stamp_update
 from ..store.workspace import Workspace
 from ..text import fold
 from .calibration import Calibration
@@ -292,4 +293,4 @@ def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], metho
         if action.stated_axis is None:
             inserts.append(f"{a} pcs:axis <{uris.axis(top.axis)}> .")
     return (f"DELETE DATA {{ GRAPH <{graph}> {{ {' '.join(deletes)} }} }} ;\n"
-            f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(inserts)} }} }}")
+            f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(inserts)} }} }} ;\n{stamp_update(uris)}")

@@ -113,3 +113,57 @@ def test_yasgui_page_loads_locally_and_runs_a_gallery_query(page) -> None:
     page.screenshot(path=str(ARTIFACTS / "sparql.png"), full_page=True)
     assert requested_hosts == {page.url.split("/")[2]}  # nothing fetched from another host
     assert page.errors == []
+
+
+@pytest.fixture
+def offline_page(browser, live_server: str):
+    """A page on which every request to another host is blocked and recorded (an offline network)."""
+    context = browser.new_context(base_url=live_server, viewport={"width": 1280, "height": 900}, locale="fr-BE")
+    own = live_server.split("/")[2]
+    tab = context.new_page()
+    tab.outside = []
+    tab.errors = []
+
+    def route(request_route) -> None:
+        if request_route.request.url.split("/")[2] == own or request_route.request.url.startswith(("data:", "blob:")):
+            request_route.continue_()
+        else:
+            tab.outside.append(request_route.request.url)
+            request_route.abort()
+
+    tab.route("**/*", route)
+    tab.on("pageerror", lambda e: tab.errors.append(str(e)))
+    yield tab
+    context.close()
+
+
+def test_swagger_ui_renders_the_operations_with_other_hosts_blocked(offline_page) -> None:
+    offline_page.goto("/docs")
+    operations = offline_page.locator(".opblock-summary-path")
+    playwright_api.expect(operations.first).to_be_visible(timeout=30_000)
+    paths = operations.all_inner_texts()
+    assert "/api/search" in paths and "/sparql" in paths and len(paths) > 15
+    offline_page.locator(".opblock-summary", has_text="/api/stats").first.click()
+    playwright_api.expect(offline_page.locator(".opblock.is-open")).to_contain_text("Actions par axe")
+    ARTIFACTS.mkdir(exist_ok=True)
+    offline_page.screenshot(path=str(ARTIFACTS / "docs.png"))
+    assert offline_page.outside == [] and offline_page.errors == []
+
+
+def test_redoc_renders_the_operations_with_other_hosts_blocked(offline_page) -> None:
+    offline_page.goto("/redoc")
+    playwright_api.expect(offline_page.get_by_role("heading", name="Recherche sémantique des actions, avec facettes et filtres")
+                          ).to_be_visible(timeout=30_000)
+    menu = offline_page.locator("li[data-item-id] label").all_inner_texts()
+    assert any("/api/communes" in m or "communes" in m.lower() for m in menu) and len(menu) > 15
+    offline_page.screenshot(path=str(ARTIFACTS / "redoc.png"))
+    assert offline_page.outside == [] and offline_page.errors == []
+
+
+def test_the_ontology_page_opens_at_a_term_with_other_hosts_blocked(offline_page) -> None:
+    offline_page.goto("/ontology#Action")
+    term = offline_page.locator("article#Action")
+    playwright_api.expect(term).to_be_in_viewport()
+    playwright_api.expect(term).to_contain_text("Action concrète")
+    offline_page.screenshot(path=str(ARTIFACTS / "ontology.png"))
+    assert offline_page.outside == [] and offline_page.errors == []

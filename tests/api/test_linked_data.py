@@ -107,7 +107,7 @@ def test_ontology_and_shapes_are_published(live_server: str) -> None:
     jsonld = httpx.get(f"{live_server}/ontology", headers={"Accept": "application/ld+json"})
     assert len(Graph().parse(data=jsonld.text, format="json-ld")) == len(ontology)
     in_browser = httpx.get(f"{live_server}/ontology", headers={"Accept": BROWSER})
-    assert in_browser.headers["content-type"].startswith("text/plain") and "pcs:Action" in in_browser.text
+    assert in_browser.headers["content-type"].startswith("text/html") and 'id="Action"' in in_browser.text
     shapes = httpx.get(f"{live_server}/ontology/shapes", headers={"Accept": "text/turtle"})
     shapes_graph = Graph().parse(data=shapes.text, format="turtle")
     assert any(shapes_graph.subjects(RDF.type, URIRef("http://www.w3.org/ns/shacl#NodeShape")))

@@ -138,7 +138,9 @@ def test_stats_count_the_corpus(settings):
     code, output = pcs("stats", "--store", settings.store, "--json", settings=settings)
     assert code == 0, output
     report = json.loads(output)
-    assert report["totals"] == {"actions": 55, "communes": 6, "partners": 13, "article20": 6, "unclassified": 23}
+    assert report["totals"] == {"actions": 55, "communes": 6, "partners": 13, "article20": 6, "declared": 32,
+                                "inferred": 0, "unclassified": 23, "without_declared_type": 23, "undated": 5,
+                                "dropped": 0}
     mons = next(c for c in report["commune"] if c["key"] == "53053")
     assert mons["actions"] == 32
 
