@@ -11,7 +11,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
-from .model import FR, new_graph, plan_triples
+from .model import FR, plan_triples
+from .ntriples import Triples
 from .programmes import Programmes
 from .reference import Axis, Commune, CommuneDirectory, read_csv
 from .uris import Uris
@@ -21,14 +22,21 @@ AXES_SCHEMES = {"nomenclature": "Nomenclature des actions PCS (axe.thème.action
                 "axes-2014-2019": "Axes des programmations 2009-2013 et 2014-2019"}
 
 
+def new_graph() -> Graph:
+    g = Graph()
+    for prefix, ns in (("pcs", PCS), ("skos", SKOS), ("dcterms", DCTERMS), ("schema", SCHEMA)):
+        g.bind(prefix, ns)
+    return g
+
+
 def reference_graph(uris: Uris, communes: CommuneDirectory, axes: list[Axis],
-                    programmes: Programmes) -> tuple[Graph, Graph]:
+                    programmes: Programmes) -> tuple[Graph, Triples]:
     """The reference graph, and the core triples of the plans it mentions (for the registry graph).
 
     Plans, partners and the nomenclature's structure are shared by several sources; they are kept in
     shared graphs so that no triple stands in two graphs (the union default graph would count it twice).
     """
-    g, registry = new_graph(), new_graph()
+    g, registry = new_graph(), Triples()
     _add_programmes(g, uris, programmes)
     for commune in communes.communes:
         _add_commune(g, uris, commune)
@@ -135,7 +143,7 @@ def _add_axis(g: Graph, uris: Uris, axis: Axis, programmes: Programmes) -> None:
         g.add((r, SKOS.notation, Literal(f"{axis.number}-{k}")))
 
 
-def _add_plan_facts(g: Graph, registry: Graph, uris: Uris) -> None:
+def _add_plan_facts(g: Graph, registry: Triples, uris: Uris) -> None:
     """Joint plans, communes without a PCS, plans delegated to a CPAS (reference/pcs_local_authority_facts.csv)."""
     rows = read_csv("pcs_local_authority_facts.csv")
     leads = {r["commune"]: r["nis_code"] for r in rows if r["fact"] == "joint_plan_lead"}
@@ -147,10 +155,10 @@ def _add_plan_facts(g: Graph, registry: Graph, uris: Uris) -> None:
         if fact == "joint_plan_member":
             lead_name = r["detail"].rsplit(" avec ", 1)[-1].strip()
             lead = leads[lead_name]
-            plan = plan_triples(registry, uris, lead, period)
+            plan = _plan(registry, uris, lead, period)
             g.add((plan, PCS.commune, uris.commune(nis)))
             continue
-        plan = plan_triples(registry, uris, nis, period)
+        plan = _plan(registry, uris, nis, period)
         if fact == "pcs_delegated_to_cpas":
             g.add((plan, PCS.delegatedToCPAS, Literal(True)))
         elif fact == "axes_covered":
@@ -160,14 +168,14 @@ def _add_plan_facts(g: Graph, registry: Graph, uris: Uris) -> None:
         g.add((plan, DCTERMS.source, Literal(r["source"])))
 
 
-def _add_subsidies(g: Graph, registry: Graph, uris: Uris, programmes: Programmes) -> None:
+def _add_subsidies(g: Graph, registry: Triples, uris: Uris, programmes: Programmes) -> None:
     for r in read_csv("pcs_subsidies_partial.csv"):
         year = int(r["year"])
         programme = programmes.containing(year)
         if programme is None:  # a subsidy of a programme not in the reference data yet
             continue
         period = programme.code
-        plan = plan_triples(registry, uris, r["nis_code"], period)
+        plan = _plan(registry, uris, r["nis_code"], period)
         s = uris.subsidy(r["nis_code"], period, year)
         g.add((plan, PCS.subsidy, s))
         g.add((s, RDF.type, PCS.Subsidy))
@@ -177,3 +185,8 @@ def _add_subsidies(g: Graph, registry: Graph, uris: Uris, programmes: Programmes
         g.add((s, PCS.beneficiaryKind, Literal(r["beneficiary_type"])))
         g.add((s, RDFS.label, Literal(f"Subvention PCS {year} : {r['label_as_printed']}", lang=FR)))
         g.add((s, DCTERMS.source, Literal(r["source"])))
+
+
+def _plan(registry: Triples, uris: Uris, lead_nis: str, period: str) -> URIRef:
+    """A plan's core triples in the registry (as documents write them), and its URI for the reference graph."""
+    return URIRef(plan_triples(registry, uris, lead_nis, period)[1:-1])

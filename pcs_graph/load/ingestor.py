@@ -19,12 +19,8 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ..config import ONTOLOGY_DIR
 from ..errors import InputError
-from ..graph.model import (
-    DocumentTriples,
-    action_type_triples,
-    document_graph,
-    new_graph,
-)
+from ..graph.model import DocumentTriples, WrittenAction, action_type_triples, document_graph
+from ..graph.ntriples import Triples, iri, literal
 from ..graph.nomenclature import CatalogueEntry, parse_code
 from ..graph.programmes import Programmes
 from ..graph.records import Publication
@@ -62,12 +58,9 @@ def graph_digest(g: Graph) -> str:
     return hashlib.sha256("".join(sorted(ntriples(g).splitlines())).encode()).hexdigest()
 
 
-def insert_data(graph: URIRef, g: Graph) -> str:
-    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{ntriples(g)}}} }}"
-
-
-def _literal(text: str, lang: str | None = "fr") -> str:
-    return Literal(text, lang=lang).n3()
+def insert_data(graph: URIRef | str, triples: Graph | Triples) -> str:
+    text = triples.text() if isinstance(triples, Triples) else ntriples(triples)
+    return f"INSERT DATA {{ GRAPH <{graph}> {{\n{text}\n}} }}"
 
 
 class Ingestor:
@@ -99,7 +92,7 @@ class Ingestor:
             g.add((graph_uri, PCS.contentHash, Literal(digest)))
             update = f"DROP SILENT GRAPH <{graph_uri}> ;\n{insert_data(graph_uri, g)}"
             if name == "reference":
-                update += " ;\n" + insert_data(self.uris.graph("registry"), plans)
+                update += " ;\n" + insert_data(self.uris.graph("registry"), plans)  # the plans' core triples
             self.store.update(f"{update} ;\n{stamp_update(self.uris)}")
             wrote = True
         return wrote
@@ -117,79 +110,78 @@ class Ingestor:
             return IngestResult(str(path), str(doc_uri), "unchanged", len(doc.actions), doc.warnings)
         existed = self.store.ask(f"ASK {{ GRAPH <{doc_uri}> {{ ?s ?p ?o }} }}")
         triples = document_graph(self.uris, doc, path.name, self.programmes)
-        self._refuse_actions_of_other_documents(str(path), doc_uri, triples.document)
+        self._refuse_actions_of_other_documents(str(path), doc_uri, triples.actions)
         self.store.update(self._replace_document(doc_uri, triples))
         return IngestResult(str(path), str(doc_uri), "replaced" if existed else "added", len(doc.actions),
                             doc.warnings)
 
-    def _refuse_actions_of_other_documents(self, source: str, doc_uri: URIRef, g: Graph) -> None:
+    CHUNK = 2000  # actions per query when checking that no other document describes them
+
+    def _refuse_actions_of_other_documents(self, source: str, doc_uri: URIRef, actions: list[WrittenAction]) -> None:
         """Two documents must not describe the same action URI (same commune, programme and number):
         their triples would merge into one action with two labels and two types. Refuse the newcomer."""
-        actions = sorted({str(a) for a in g.subjects(RDF.type, PCS.Action)})
-        for start in range(0, len(actions), 500):
-            values = " ".join(f"<{a}>" for a in actions[start:start + 500])
+        lines = {a.uri: a.line for a in actions}
+        uris = sorted(lines)
+        for start in range(0, len(uris), self.CHUNK):
+            values = " ".join(f"<{a}>" for a in uris[start:start + self.CHUNK])
             rows = self.store.select(
-                f"SELECT ?a ?g WHERE {{ VALUES ?a {{ {values} }} GRAPH ?g {{ ?a a pcs:Action }} "
-                f"FILTER (?g != <{doc_uri}>) }} LIMIT 1"
+                f"SELECT ?a ?g WHERE {{ VALUES ?a {{ {values} }} GRAPH ?g {{ ?a a ?class }} "
+                f"FILTER (?g != <{doc_uri}> && ?class IN (pcs:Action, pcs:DroppedAction)) }} LIMIT 1"
             )
             if rows:
-                action, other = URIRef(rows[0]["a"] or ""), rows[0]["g"]
-                line = g.value(action, PCS.sourceLine)
+                action, other = rows[0]["a"] or "", rows[0]["g"]
                 raise InputError(
                     source, f"l'action {action} (même commune, programme et numéro) est déjà décrite par le "
-                            f"document {other}", line=int(line) if line is not None else None,
+                            f"document {other}", line=lines.get(action),
                     expected="un seul document par action numérotée d'un plan (sinon, précisez --commune ou --programme)",
                 )
 
     def _replace_document(self, doc_uri: URIRef, triples: DocumentTriples) -> str:
+        """ONE update: forget the old version (its graph, its classifications), write the new one, and its
+        share of the shared graphs: the plans, the publications (last write wins), the partners and the
+        action types' labels (the first document to name them wins)."""
         nomenclature, classification = self.uris.graph("nomenclature"), self.uris.graph("classification")
         registry = self.uris.graph("registry")
-        g, nom, learned = triples.document, triples.nomenclature, triples.learned
-        labels = self._current_labels([t.code for t in learned])
-        for t in learned:
+        labels = self._current_labels([t.code for t in triples.learned])
+        alt = iri(SKOS.altLabel)
+        for t in triples.learned:
             current = labels.get(t.code)
             if current is not None and current != t.label:
-                nom.add((self.uris.action_type(t.code), SKOS.altLabel, Literal(t.label, lang="fr")))
-        cls = new_graph()
-        for action in g.subjects(RDF.type, PCS.Action):
-            if (action, PCS.actionType, None) not in g:  # dropped actions are no pcs:Action: never classified
-                cls.add((action, PCS.classificationStatus, PCS.Unclassified))  # type: ignore[arg-type]
+                triples.nomenclature.add(iri(self.uris.action_type(t.code)), alt, literal(t.label, lang="fr"))
+        unclassified = Triples()
+        status, unclassified_status = iri(PCS.classificationStatus), iri(PCS.Unclassified)
+        for action in triples.actions:
+            if not action.typed and not action.dropped:  # dropped actions are no pcs:Action: never classified
+                unclassified.add(iri(action.uri), status, unclassified_status)
         parts = [
             # forget the classifications of the actions the old version of the document had
             f"DELETE {{ GRAPH <{classification}> {{ ?a ?p ?o }} }} WHERE {{ GRAPH <{doc_uri}> {{ ?a a pcs:Action }} "
             f"GRAPH <{classification}> {{ ?a ?p ?o }} }}",
             f"DROP SILENT GRAPH <{doc_uri}>",
-            insert_data(doc_uri, g),
+            insert_data(doc_uri, triples.document),
         ]
-        if len(nom):
-            parts.append(insert_data(nomenclature, nom))
-        if len(cls):
-            parts.append(insert_data(classification, cls))
-        plans = new_graph()
-        for plan in triples.registry.subjects(RDF.type, PCS.Plan):
-            for triple in triples.registry.triples((plan, None, None)):
-                plans.add(triple)
-        parts.append(insert_data(registry, plans))
+        for graph, data in ((nomenclature, triples.nomenclature), (classification, unclassified),
+                            (registry, triples.plans)):
+            if len(data):
+                parts.append(insert_data(graph, data))
         if len(triples.publications):  # a publication's description: the last document to cite it writes it
-            cited = " ".join(f"<{u}>" for u in sorted(set(triples.publications.subjects(RDF.type, PCS.Publication))))
+            cited = " ".join(sorted({line.split(" ", 1)[0] for line in triples.publications.text().splitlines()}))
             parts.append(f"DELETE {{ GRAPH <{registry}> {{ ?u ?p ?o }} }} WHERE {{ VALUES ?u {{ {cited} }} "
                          f"GRAPH <{registry}> {{ ?u ?p ?o }} }}")
             parts.append(insert_data(registry, triples.publications))
-        for partner in triples.registry.subjects(RDF.type, PCS.Partner):  # the first spelling names it
-            one = new_graph()
-            for triple in triples.registry.triples((partner, None, None)):
-                one.add(triple)
+        if triples.partners:  # the first spelling of a partner names it
+            rows = " ".join(f"(<{uri}> {literal(name)} {iri(PCS[kind]) if kind else 'UNDEF'})"
+                            for uri, (name, kind) in triples.partners.items())
             parts.append(
-                f"INSERT {{ GRAPH <{registry}> {{ {ntriples(one)} }} }} "
-                f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{registry}> {{ <{partner}> a pcs:Partner }} }} }}"
-            )
-        for t in learned:
-            if t.code not in labels:  # the first document to print a code names it
-                at = self.uris.action_type(t.code)
-                parts.append(
-                    f"INSERT {{ GRAPH <{nomenclature}> {{ <{at}> skos:prefLabel {_literal(t.label)} }} }} "
-                    f"WHERE {{ FILTER NOT EXISTS {{ GRAPH <{nomenclature}> {{ <{at}> skos:prefLabel ?l }} }} }}"
-                )
+                f"INSERT {{ GRAPH <{registry}> {{ ?p a pcs:Partner ; rdfs:label ?name ; pcs:partnerKind ?kind }} }} "
+                f"WHERE {{ VALUES (?p ?name ?kind) {{ {rows} }} "
+                f"FILTER NOT EXISTS {{ GRAPH <{registry}> {{ ?p a pcs:Partner }} }} }}")
+        new = [t for t in triples.learned if t.code not in labels]
+        if new:  # the first document to print a code names it
+            rows = " ".join(f"(<{self.uris.action_type(t.code)}> {literal(t.label, lang='fr')})" for t in new)
+            parts.append(
+                f"INSERT {{ GRAPH <{nomenclature}> {{ ?t skos:prefLabel ?label }} }} WHERE {{ VALUES (?t ?label) {{ {rows} }} "
+                f"FILTER NOT EXISTS {{ GRAPH <{nomenclature}> {{ ?t skos:prefLabel ?any }} }} }}")
         parts.append(stamp_update(self.uris))  # the store's last-write time, in the same update
         return " ;\n".join(parts)
 
@@ -218,14 +210,15 @@ class Ingestor:
         entries = read_catalogue(path)
         known = self._current_labels([e.code for e in entries if not e.is_theme])
         nomenclature = self.uris.graph("nomenclature")
-        g = new_graph()
+        t = Triples()
         deletes = []
         for e in entries:
-            uri = self._catalogue_triples(g, e)
-            deletes.append(f"<{uri}>")
+            uri = self._catalogue_triples(t, e)
+            deletes.append(uri)
             old = known.get(e.code)
             if old is not None and old != e.label:
-                g.add((uri, SKOS.altLabel, Literal(old, lang="fr")))
+                t.add(uri, iri(SKOS.altLabel), literal(old, lang="fr"))
+        g = t.graph()
         added = sum(1 for e in entries if not e.is_theme and e.code not in known)
         if self._already_holds(nomenclature, deletes, g):  # the same catalogue again: nothing to write
             return added, len([e for e in entries if not e.is_theme]) - added
@@ -246,17 +239,17 @@ class Ingestor:
         after = {t for t in current if not (t[1] == SKOS.prefLabel and t[0] in dropped)} | set(g)
         return after == set(current)
 
-    def _catalogue_triples(self, g: Graph, e: CatalogueEntry) -> URIRef:
+    def _catalogue_triples(self, t: Triples, e: CatalogueEntry) -> str:
         if e.is_theme:
-            axis, _ = e.code.split(".")
-            uri = self.uris.theme(e.code)
-            g.add((uri, RDF.type, PCS.Theme))
-            g.add((uri, SKOS.notation, Literal(e.code)))
-            g.add((uri, SKOS.broader, self.uris.axis(axis)))
-            g.add((uri, PCS.axis, self.uris.axis(axis)))
-            g.add((uri, SKOS.inScheme, self.uris.scheme("nomenclature")))
+            axis = iri(self.uris.axis(e.code.split(".")[0]))
+            uri = iri(self.uris.theme(e.code))
+            t.add(uri, iri(RDF.type), iri(PCS.Theme))
+            t.add(uri, iri(SKOS.notation), literal(e.code))
+            t.add(uri, iri(SKOS.broader), axis)
+            t.add(uri, iri(PCS.axis), axis)
+            t.add(uri, iri(SKOS.inScheme), iri(self.uris.scheme("nomenclature")))
         else:
-            uri = action_type_triples(g, self.uris, parse_code(e.code))
-        g.add((uri, SKOS.prefLabel, Literal(e.label, lang="fr")))
-        g.add((uri, PCS.official, Literal(True)))
+            uri = action_type_triples(t, self.uris, parse_code(e.code))
+        t.add(uri, iri(SKOS.prefLabel), literal(e.label, lang="fr"))
+        t.add(uri, iri(PCS.official), literal("true", datatype="http://www.w3.org/2001/XMLSchema#boolean"))
         return uri
