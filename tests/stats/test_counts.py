@@ -106,3 +106,14 @@ def test_the_gallery_queries_give_the_same_figures(live_server, truth):
     for b in answer["results"]["bindings"]:
         per_axis[b["axe"]["value"]] = per_axis.get(b["axe"]["value"], 0) + int(b["actions"]["value"])
     assert per_axis == {k: v for k, v in truth["per_axis"].items() if k.isdigit()}
+
+
+def test_the_void_description_counts_the_actions_the_same(live_server, truth):
+    from rdflib import Graph, URIRef
+    from rdflib.namespace import Namespace
+
+    void = Namespace("http://rdfs.org/ns/void#")
+    g = Graph().parse(data=httpx.get(f"{live_server}/.well-known/void", headers={"Accept": "text/turtle"},
+                                     timeout=60).text, format="turtle")
+    partitions = {g.value(p, void["class"]): int(g.value(p, void.entities)) for p in g.objects(None, void.classPartition)}
+    assert partitions[URIRef("https://w3id.org/pcs/ontology#Action")] == truth["totals"]["actions"]
