@@ -36,6 +36,7 @@ from .common import (
     fail,
     settings_for,
 )
+from .progress import build_index, interruptible
 
 
 def register(app: typer.Typer) -> None:
@@ -58,7 +59,8 @@ def ingest(
     """Lire des documents de plan et les verser dans le graphe (un graphe nommé par document)."""
     files = expand(paths) if paths else corpus_files()
     failures = 0
-    with Workspace(settings_for(store, update_url)) as ws:
+    kept = "chaque document déjà versé l'est en entier, celui en cours ne l'est pas du tout"
+    with Workspace(settings_for(store, update_url)) as ws, interruptible(kept):
         ingestor = Ingestor.of(ws)
         try:
             ingestor.ensure_reference()
@@ -87,16 +89,7 @@ def ingest(
 
 def _update_index(ws: Workspace) -> None:
     """Keep the search index in step with the store (only new or changed actions are embedded)."""
-    from ..search.index import (
-        update_index,  # lazily: the model loads only when an index is due
-    )
-
-    try:
-        report = update_index(ws)
-    except PcsError as e:
-        fail(e)
-    else:
-        err.print(f"Index : {report}", highlight=False)
+    err.print(f"Index : {build_index(ws)}", highlight=False)
 
 
 def validate(store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:

@@ -19,6 +19,11 @@ a query longer than MAX_QUERY_CHARS is cut there, with a note; an unknown facet 
 in a note and matches nothing; k < 1, offset < 0 or an unknown action URI raise SearchInputError.
 The engine notices when the store changed under it (new document, new classification) and rebuilds
 its index before answering, saying so in the notes.
+
+In the server, `SearchEngine.open(ws, background=True)` returns at once and a BackgroundIndexer
+(`builder.py`) loads and builds the index in its own thread: until the vectors are ready, search
+answers from BM25 alone with a note ("index sémantique en construction : 12 000 / 20 000 actions"),
+`status()` reports the progress, and the hybrid ranking takes over without a restart.
 """
 
 from __future__ import annotations
@@ -35,9 +40,8 @@ from ..errors import PcsError
 from ..store.workspace import Workspace
 from .actions import ActionInfo, embedded_text, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
-from .facets import FacetColumns
-from .filters import FilterResolver
 from .index import IndexReport, SearchIndex, build_or_update, check_index
+from .pool import EncoderOptions
 from .lexical import FrenchAnalyzer, SynonymExpander
 from .ranking import (
     SHIPPED,
@@ -48,32 +52,27 @@ from .ranking import (
     theme_feedback,
     top,
 )
+from .state import EngineState as _State
+from .state import engine_state
 from .types import Candidate, Explanation, Hit, SearchFilters, SearchResults
+from .vectors import recipe_named
 
 if TYPE_CHECKING:
-    from .classify import Classifier
+    from .builder import BackgroundIndexer, IndexStatus
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
+# while the vectors are built: BM25 with the sector's synonyms and the theme feedback, no dense side
+LEXICAL_ONLY = Ranking("bm25+synonyms+theme (index sémantique en construction)", "bm25", synonyms=True,
+                       theme_feedback=SHIPPED.theme_feedback)
 
 
 class SearchInputError(PcsError):
     """A search request that cannot be answered as given (k out of range, unknown action, empty text)."""
 
 
-@dataclass
-class _State:
-    """Everything one version of the store gives search: replaced whole on refresh (thread-safe reads)."""
-
-    fingerprint: str
-    index: SearchIndex
-    actions: list[ActionInfo]  # in index row order
-    columns: FacetColumns
-    filters: FilterResolver
-    vectors: np.ndarray
-    notes: tuple[str, ...] = ()
-    report: IndexReport | None = None
-    classifier: "Classifier | None" = None
+class SearchNotReady(PcsError):
+    """The server is still reading or building its index: what was asked needs it (a 503 for the API)."""
 
 
 @dataclass
@@ -88,7 +87,10 @@ class _Scores:
 class SearchEngine:
     FRESHNESS_INTERVAL = 2.0  # seconds between two checks that the store did not change
 
-    def __init__(self, ws: Workspace, embedder: Embedder, ranking: Ranking = SHIPPED) -> None:
+    READY_TIMEOUT_S = 30.0  # how long a search waits for the first (lexical) state of a background engine
+
+    def __init__(self, ws: Workspace, embedder: Embedder, ranking: Ranking = SHIPPED, background: bool = False,
+                 options: EncoderOptions | None = None) -> None:
         self.ws = ws
         self.embedder = embedder
         self.ranking = ranking
@@ -97,11 +99,23 @@ class SearchEngine:
         self._lock = threading.RLock()  # one embedding at a time (the C engine is not re-entrant)
         self._checked_at = 0.0
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
-        self._state: _State = self._load()
+        self._ready = threading.Event()
+        self.indexer: "BackgroundIndexer | None" = None
+        if background:
+            from . import builder
+
+            self._state: _State | None = None
+            self.indexer = builder.BackgroundIndexer(ws, embedder, self.analyzer, self._install, options)
+            self.indexer.start()
+        else:
+            self._state = self._load()
+            self._ready.set()
 
     @classmethod
-    def open(cls, ws: Workspace, embedder: Embedder | None = None, ranking: Ranking = SHIPPED) -> "SearchEngine":
-        return cls(ws, embedder or load_embedder(ws.settings.embedder), ranking)
+    def open(cls, ws: Workspace, embedder: Embedder | None = None, ranking: Ranking = SHIPPED,
+             background: bool = False, options: EncoderOptions | None = None) -> "SearchEngine":
+        """The engine over the store's index. background=True (the server): returns at once, see the module doc."""
+        return cls(ws, embedder or load_embedder(ws.settings.embedder), ranking, background, options)
 
     def with_ranking(self, ranking: Ranking) -> "SearchEngine":
         """The same engine (same model, index and metadata) ranking another way: for benchmarks."""
@@ -115,27 +129,56 @@ class SearchEngine:
     def _load(self) -> _State:
         store, uris = self.ws.store, self.ws.uris
         directory = self.ws.settings.resolved_index_dir
+        recipe = recipe_named(self.ws.settings.index_recipe)
         fingerprint = store_fingerprint(store, uris)
         actions = load_actions(store, uris)
-        check = check_index(directory, self.embedder, fingerprint, actions)
+        check = check_index(directory, self.embedder, fingerprint, actions, recipe)
         notes: list[str] = []
         report = None
         if check.fresh and check.index is not None:
             index = check.index
         else:
-            index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer)
+            index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer,
+                                            recipe=recipe)
             # the reason may name server folders: it stays in the report, not in answers sent to users
             notes.append(f"index de recherche reconstruit ({check.state}) : "
                          f"{report.embedded} actions encodées, {report.reused} réutilisées")
-        by_uri = {a.uri: a for a in actions}
-        ordered = [by_uri[u] for u in index.manifest.uris]
         self._checked_at = time.monotonic()
-        columns = FacetColumns(ordered)
-        return _State(fingerprint, index, ordered, columns, FilterResolver(columns, self.ws.communes), index.vectors,
-                      tuple(notes), report)
+        return engine_state(index, actions, fingerprint, self.ws.communes, tuple(notes), report)
+
+    def _install(self, index: SearchIndex, actions: list[ActionInfo], fingerprint: str,
+                 report: IndexReport | None) -> None:
+        """Called by the background indexer: the new state replaces the old one whole (readers never lock)."""
+        self._state = engine_state(index, actions, fingerprint, self.ws.communes, (), report)
+        self._ready.set()
+
+    def _current(self) -> _State:
+        """The state in service; a background engine's first search waits (a little) for the first one."""
+        state = self._state
+        if state is not None:
+            return state
+        if self.indexer is not None and not self._ready.wait(self.READY_TIMEOUT_S):
+            status = self.indexer.status()
+            raise SearchNotReady(f"index de recherche en préparation ({status.error or 'lecture des actions'}) : "
+                                 "réessayez dans quelques secondes")
+        assert self._state is not None
+        return self._state
+
+    def status(self) -> "IndexStatus | None":
+        """The background indexer's status (None for an engine that built its index before answering)."""
+        return self.indexer.status() if self.indexer is not None else None
+
+    def close(self) -> None:
+        """Stop a background build (its worker processes are terminated; nothing half-written is left)."""
+        if self.indexer is not None:
+            self.indexer.stop()
 
     def refresh(self, force: bool = False) -> bool:
-        """Reload when the store changed since the index was loaded. True when it reloaded."""
+        """Reload when the store changed since the index was loaded. True when it reloaded. A background
+        engine only wakes its indexer (which checks and updates in its own thread) and returns False."""
+        if self.indexer is not None:
+            self.indexer.wake()
+            return False
         with self._lock:
             if not force and time.monotonic() - self._checked_at < self.FRESHNESS_INTERVAL:
                 return False
@@ -154,19 +197,21 @@ class SearchEngine:
     @property
     def index_report(self) -> IndexReport | None:
         """What the engine had to rebuild when it opened or refreshed (None: the saved index was fresh)."""
-        return self._state.report
+        return self._current().report
 
     @property
     def size(self) -> int:
-        return len(self._state.actions)
+        return len(self._current().actions)
 
     # --- search -------------------------------------------------------------------------------
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), k: int = 10, offset: int = 0) -> SearchResults:
         _check_window(k, offset)
         self.refresh()
-        state = self._state
+        state = self._current()
         notes = self._take_notes(state)
+        if state.vectors is None and self.indexer is not None:
+            notes.append(self.indexer.status().note or "index sémantique en construction")
         query = (query or "").strip()
         if len(query) > MAX_QUERY_CHARS:
             cut = query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or query[:MAX_QUERY_CHARS]
@@ -188,7 +233,7 @@ class SearchEngine:
         return SearchResults(query, hits, int(scores.matched.sum()), state.columns.counts(scores.matched), tuple(notes))
 
     def _score(self, state: _State, query: str, allowed: np.ndarray) -> _Scores:
-        r = self.ranking
+        r = self.ranking if state.vectors is not None else LEXICAL_ONLY
         n = len(state.actions)
         terms = self.analyzer.terms(query)
         weights = {t: 1.0 for t in terms}
@@ -204,7 +249,7 @@ class SearchEngine:
             if r.dense_synonyms and expansion.phrases:
                 dense_text = f"{query} ({', '.join(expansion.phrases)})"
         lexical = state.index.lexical.scores(list(weights), weights) if n else np.zeros(0, dtype=np.float32)
-        if r.method == "bm25":
+        if r.method == "bm25" or state.vectors is None:
             dense = np.zeros(n, dtype=np.float32)
         else:
             q = self._query_vector(dense_text)
@@ -264,10 +309,14 @@ class SearchEngine:
         """The closest actions of OTHER communes (good-practice exchange), with their partners."""
         _check_window(k, 0)
         self.refresh()
-        state = self._state
+        state = self._current()
         row = state.index.row.get(action_uri)
         if row is None:
             raise SearchInputError(f"action inconnue : {action_uri}")
+        if state.vectors is None:
+            note = self.indexer.status().note if self.indexer is not None else None
+            raise SearchNotReady(f"{note or 'index sémantique en construction'} : les actions semblables "
+                                 "seront proposées quand il sera prêt")
         source = state.actions[row]
         dense = inner_products(state.vectors, state.vectors[row])
         other = state.columns.ids["commune"] != state.columns.ids["commune"][row]
@@ -298,7 +347,7 @@ class SearchEngine:
             raise SearchInputError("texte vide : décrivez l'action à classer (par ex. « gym douce pour aînés »)")
         _check_window(k, 0)
         self.refresh()
-        state = self._state
+        state = self._current()
         with self._lock:
             if state.classifier is None:
                 from .classify import Classifier
