@@ -19,6 +19,7 @@ An interrupted build (stop, SIGTERM) writes nothing: the previous index (or none
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
 import time
@@ -137,6 +138,9 @@ class BackgroundIndexer:
                     self.progress.phase("failed", self._error)
                 self._wake.wait()
                 self._wake.clear()
+        # the pool's queues and semaphores sit in reference cycles: free them now, before a signal ends the
+        # process (otherwise multiprocessing's resource tracker warns of "leaked semaphores")
+        gc.collect()
 
     def _cycle(self, encoder: PassageEncoder) -> None:
         store, uris = self.ws.store, self.ws.uris
