@@ -31,8 +31,9 @@ from pcs_graph.config import CORPUS_DIR, Settings  # noqa: E402
 from pcs_graph.graph.reference import CommuneDirectory  # noqa: E402
 from pcs_graph.search.actions import ActionInfo  # noqa: E402
 from pcs_graph.search.embedders import load_embedder  # noqa: E402
-from pcs_graph.search.engine import SearchEngine, _Columns, _State  # noqa: E402
-from pcs_graph.search.index import build_or_update  # noqa: E402
+from pcs_graph.search.engine import SearchEngine  # noqa: E402
+from pcs_graph.search.index import SearchIndex, build_or_update  # noqa: E402
+from pcs_graph.search.state import EngineState, engine_state  # noqa: E402
 from pcs_graph.search.types import PartnerRef, SearchFilters  # noqa: E402
 from pcs_graph.store.workspace import Workspace  # noqa: E402
 
@@ -106,10 +107,11 @@ class SyntheticEngine(SearchEngine):
         self._actions = actions
         super().__init__(ws, embedder)
 
-    def _load(self) -> _State:
-        index, _ = build_or_update(self.ws.settings.resolved_index_dir, self.embedder, self._actions, "synthetic",
-                                   self.analyzer)
-        return _State("synthetic", index, self._actions, _Columns(self._actions), index.vectors)
+    def _load(self) -> EngineState:
+        directory = self.ws.settings.resolved_index_dir
+        build_or_update(directory, self.embedder, self._actions, "synthetic", self.analyzer)
+        index = SearchIndex.load(directory)  # read back, as a server would
+        return engine_state(index, self._actions, "synthetic", self.ws.communes)
 
     def refresh(self, force: bool = False) -> bool:
         return False

@@ -48,7 +48,6 @@ from .ranking import (
     Ranking,
     diversified,
     fuse,
-    inner_products,
     theme_feedback,
     top,
 )
@@ -253,7 +252,7 @@ class SearchEngine:
             dense = np.zeros(n, dtype=np.float32)
         else:
             q = self._query_vector(dense_text)
-            dense = inner_products(state.vectors, q)
+            dense = state.dense_scores(q)
         matched = allowed & self._answers(dense, lexical, allowed, r.method)
         fused = fuse(r, dense, lexical, allowed)
         if r.theme_feedback and matched.any():
@@ -318,7 +317,7 @@ class SearchEngine:
             raise SearchNotReady(f"{note or 'index sémantique en construction'} : les actions semblables "
                                  "seront proposées quand il sera prêt")
         source = state.actions[row]
-        dense = inner_products(state.vectors, state.vectors[row])
+        dense = state.dense_scores(state.row_vector(row))
         other = state.columns.ids["commune"] != state.columns.ids["commune"][row]
         same_type = (state.columns.ids["action_type"] == state.columns.ids["action_type"][row]) & bool(source.code)
         fused = dense + self.SAME_TYPE_BONUS * same_type

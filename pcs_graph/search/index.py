@@ -36,7 +36,8 @@ from .vectors import COMPOSED, Recipe, VectorPlan, recipe_named
 
 FORMAT = 2  # 2: vectors composed by a recipe (issue 12); 1: one embedding of the whole text
 MANIFEST = "manifest.json"
-DENSE = "dense.faiss"
+DENSE = "dense.faiss"  # the distinct vectors
+ROWS = "rows.npy"  # row i (action manifest.uris[i]) -> its vector in dense.faiss
 LEXICAL = "bm25"
 
 
@@ -71,12 +72,16 @@ class Manifest:
 
 
 class SearchIndex:
-    """One loaded index: row i of the vectors and of BM25 is action manifest.uris[i]."""
+    """One loaded index: row i of BM25 and of `vector_ids` is action manifest.uris[i]. Identical vectors
+    (the same texts under the same recipe: a type label printed as the label in many plans, a plan and
+    its revisions) are stored once: a query scans the distinct vectors only."""
 
-    def __init__(self, manifest: Manifest, dense: object | None, lexical: LexicalIndex) -> None:
+    def __init__(self, manifest: Manifest, dense: object | None, lexical: LexicalIndex,
+                 vector_ids: np.ndarray | None = None) -> None:
         self.manifest = manifest
         self.dense = dense  # faiss.IndexFlatIP; None for a lexical-only index (while the vectors are built)
         self.lexical = lexical
+        self.vector_ids = vector_ids  # int32 per row; None: row i is vector i
         self.row = {u: i for i, u in enumerate(manifest.uris)}
 
     @property
@@ -94,23 +99,38 @@ class SearchIndex:
         return cls(manifest, None, LexicalIndex.build(texts, analyzer))
 
     @property
-    def vectors(self) -> np.ndarray:
-        """A zero-copy (N, dim) view of the vectors stored in the faiss index."""
+    def unique_vectors(self) -> np.ndarray:
+        """A zero-copy (distinct vectors, dim) view of the vectors stored in the faiss index."""
         import faiss
 
-        n, d = self.size, self.manifest.dim
-        if n == 0 or self.dense is None:
+        d = self.manifest.dim
+        n = int(self.dense.ntotal) if self.dense is not None else 0  # type: ignore[attr-defined]
+        if n == 0:
             return np.zeros((0, d), dtype=np.float32)
         return faiss.rev_swig_ptr(self.dense.get_xb(), n * d).reshape(n, d)  # type: ignore[attr-defined]
 
+    @property
+    def vectors(self) -> np.ndarray:
+        """The (N, dim) vectors of the rows (a copy when identical vectors are shared)."""
+        unique = self.unique_vectors
+        return unique if self.vector_ids is None else unique[self.vector_ids]
+
     @classmethod
     def build(cls, manifest: Manifest, vectors: np.ndarray, texts: list[str], analyzer: FrenchAnalyzer) -> "SearchIndex":
+        """The index of these rows; rows with the same hash (same texts, same recipe) share one vector."""
         import faiss
 
         dense = faiss.IndexFlatIP(manifest.dim)
+        ids = None
         if len(vectors):
+            _, first, inverse = np.unique(np.asarray(manifest.hashes), return_index=True, return_inverse=True)
+            if len(first) < len(vectors):
+                order = np.argsort(first)  # distinct vectors in the order of their first row
+                rank = np.empty_like(order)
+                rank[order] = np.arange(len(order))
+                vectors, ids = vectors[first[order]], rank[inverse.ravel()].astype(np.int32)
             dense.add(np.ascontiguousarray(vectors, dtype=np.float32))
-        return cls(manifest, dense, LexicalIndex.build(texts, analyzer))
+        return cls(manifest, dense, LexicalIndex.build(texts, analyzer), ids)
 
     def save(self, directory: Path) -> None:
         """Write to a sibling temporary folder, then swap it in: never a half-written index."""
@@ -123,6 +143,8 @@ class SearchIndex:
         tmp.mkdir()
         try:
             faiss.write_index(self.dense, str(tmp / DENSE))
+            if self.vector_ids is not None:
+                np.save(tmp / ROWS, self.vector_ids)
             self.lexical.save(tmp / LEXICAL)
             (tmp / MANIFEST).write_text(json.dumps(self.manifest.to_json(), ensure_ascii=False), encoding="utf-8")
             if directory.exists():
@@ -145,15 +167,18 @@ class SearchIndex:
         try:
             manifest = Manifest.from_json(json.loads(manifest_path.read_text(encoding="utf-8")))
             dense = faiss.read_index(str(directory / DENSE))
+            ids = np.load(directory / ROWS) if (directory / ROWS).is_file() else None
             lexical = LexicalIndex.load(directory / LEXICAL)
         except (OSError, ValueError, KeyError, RuntimeError) as e:
             raise IndexStateError(f"index de recherche illisible dans {directory} ({e}) : lancez « pcs index »") from None
         if manifest.format != FORMAT:
             raise IndexStateError(f"index de recherche d'un format ancien ({manifest.format}) dans {directory} : "
                                   "lancez « pcs index »")
-        if dense.ntotal != len(manifest.uris) or lexical.size != len(manifest.uris):
+        n = len(manifest.uris)
+        rows_ok = (dense.ntotal == n) if ids is None else (len(ids) == n and (n == 0 or int(ids.max()) < dense.ntotal))
+        if not rows_ok or lexical.size != n:
             raise IndexStateError(f"index de recherche incohérent dans {directory} : lancez « pcs index »")
-        return cls(manifest, dense, lexical)
+        return cls(manifest, dense, lexical, ids)
 
 
 def _remove_leftovers(directory: Path, older_than_s: float = 600.0) -> None:

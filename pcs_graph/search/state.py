@@ -2,6 +2,7 @@
 
     state = engine_state(index, actions, fingerprint, communes)     # rows in the index's order
     state.vectors is None                                           # lexical only (vectors being built)
+    state.dense_scores(q)                                           # cosine of every row with q
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from .actions import ActionInfo
 from .facets import FacetColumns
 from .filters import FilterResolver
 from .index import IndexReport, SearchIndex
+from .ranking import inner_products
 
 if TYPE_CHECKING:
     from .classify import Classifier
@@ -28,10 +30,22 @@ class EngineState:
     actions: list[ActionInfo]  # in index row order
     columns: FacetColumns
     filters: FilterResolver
-    vectors: np.ndarray | None  # None while the vectors are built (lexical ranking only)
+    vectors: np.ndarray | None  # the DISTINCT vectors; None while they are built (lexical ranking only)
     notes: tuple[str, ...] = ()
     report: IndexReport | None = None
     classifier: "Classifier | None" = None
+    vector_ids: np.ndarray | None = None  # row -> its vector in `vectors` (None: row i is vector i)
+
+    def dense_scores(self, q: np.ndarray) -> np.ndarray:
+        """q's inner product with every row's vector: each distinct vector is read once, then spread to
+        the rows that share it (a scan of 100,000 distinct float32 vectors reads 150 MB: memory bound)."""
+        assert self.vectors is not None
+        scores = inner_products(self.vectors, q)
+        return scores if self.vector_ids is None else scores[self.vector_ids]
+
+    def row_vector(self, row: int) -> np.ndarray:
+        assert self.vectors is not None
+        return self.vectors[row if self.vector_ids is None else int(self.vector_ids[row])]
 
 
 def engine_state(index: SearchIndex, actions: list[ActionInfo], fingerprint: str, communes: CommuneDirectory,
@@ -41,4 +55,5 @@ def engine_state(index: SearchIndex, actions: list[ActionInfo], fingerprint: str
     ordered = [by_uri[u] for u in index.manifest.uris]
     columns = FacetColumns(ordered)
     return EngineState(fingerprint, index, ordered, columns, FilterResolver(columns, communes),
-                       index.vectors if index.semantic else None, notes, report)
+                       index.unique_vectors if index.semantic else None, notes, report,
+                       vector_ids=index.vector_ids if index.semantic else None)
