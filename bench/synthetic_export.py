@@ -4,8 +4,8 @@
 
 Each row: commune, NIS code, programme, an action-type code of the nomenclature the Mons page teaches
 (29 codes, read by the real parser), a label varied from that type's label with everyday wording
-and the commune's name (so that nearly every label is distinct: the worst case for
-"embed each distinct text once"), a target public, sometimes a partner (20% of them "article 20").
+and the commune's name (no two actions of a commune share a code and a label, so every label is
+distinct: the worst case for "embed each distinct text once"), a target public, sometimes a partner (20% of them "article 20").
 Used by bench/store_speed.py and by the tests that need a store big enough for a build to take a while.
 """
 
@@ -25,8 +25,9 @@ from pcs_graph.graph.reference import CommuneDirectory  # noqa: E402
 
 PUBLICS = ["jeunes", "aînés", "familles", "tout public", "personnes précarisées", "primo-arrivants",
            "personnes handicapées", "demandeurs d'emploi"]
-WORDING = ["", " pour les jeunes", " pour les aînés", " pour les familles", " avec les habitants",
-           " pour les personnes précarisées", " en soirée", " le mercredi après-midi"]
+# first words of the label: the action's URI key is the code and the label's first ~50 characters
+WORDING = ["", "Jeunes : ", "Aînés : ", "Familles : ", "Avec les habitants : ", "Publics précarisés : ",
+           "En soirée : ", "Le mercredi : "]
 HEADER = ["commune", "nis_code", "programme", "code", "label", "partners", "article 20", "public"]
 
 
@@ -43,11 +44,15 @@ def export_rows(actions: int, seed: int = 12) -> list[list[str]]:
     communes = CommuneDirectory.load().communes
     nomenclature = learned_nomenclature()
     codes = sorted(nomenclature)
+    combos = [(code, wording) for code in codes for wording in WORDING]  # 232 distinct labels per commune
+    if actions > len(combos) * len(communes):
+        raise ValueError(f"at most {len(combos) * len(communes)} distinct actions")
+    per_commune = {c.nis: rng.sample(combos, len(combos)) for c in communes}  # drawn without replacement
     rows = []
     for i in range(actions):
         c = communes[i % len(communes)]
-        code = rng.choice(codes)
-        label = f"{nomenclature[code]}{rng.choice(WORDING)} à {c.name}"
+        code, wording = per_commune[c.nis][i // len(communes)]
+        label = f"{wording}{nomenclature[code]} à {c.name}"
         partner, art20 = "", ""
         if rng.random() < 0.4:
             partner = f"ASBL Partenaire {rng.randrange(5000)}"
