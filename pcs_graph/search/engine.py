@@ -41,9 +41,10 @@ from ..store.workspace import Workspace
 from .actions import ActionInfo, embedded_text, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
 from .index import IndexReport, SearchIndex, build_or_update, check_index
-from .pool import EncoderOptions
+from .pool import EncoderOptions, PassageEncoder
 from .lexical import FrenchAnalyzer, SynonymExpander
 from .ranking import (
+    LEXICAL_ONLY,
     SHIPPED,
     Ranking,
     diversified,
@@ -61,9 +62,6 @@ if TYPE_CHECKING:
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
-# while the vectors are built: BM25 with the sector's synonyms and the theme feedback, no dense side
-LEXICAL_ONLY = Ranking("bm25+synonyms+theme (index sémantique en construction)", "bm25", synonyms=True,
-                       theme_feedback=SHIPPED.theme_feedback)
 
 
 class SearchInputError(PcsError):
@@ -137,8 +135,9 @@ class SearchEngine:
         if check.fresh and check.index is not None:
             index = check.index
         else:
-            index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer,
-                                            recipe=recipe)
+            with PassageEncoder(self.embedder, EncoderOptions.from_env(self.ws.settings.embedder)) as encoder:
+                index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer,
+                                                recipe=recipe, encoder=encoder)
             # the reason may name server folders: it stays in the report, not in answers sent to users
             notes.append(f"index de recherche reconstruit ({check.state}) : "
                          f"{report.embedded} actions encodées, {report.reused} réutilisées")

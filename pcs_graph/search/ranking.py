@@ -32,6 +32,9 @@ class Ranking:
 
 
 SHIPPED = Ranking("weighted+synonyms+theme", "weighted", dense_weight=0.7, synonyms=True, theme_feedback=0.3)
+# while the server builds its vectors: BM25 with the sector's synonyms and the theme feedback, no dense side
+LEXICAL_ONLY = Ranking("bm25+synonyms+theme (index sémantique en construction)", "bm25", synonyms=True,
+                       theme_feedback=SHIPPED.theme_feedback)
 
 
 def inner_products(vectors: np.ndarray, q: np.ndarray) -> np.ndarray:
