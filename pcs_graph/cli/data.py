@@ -59,8 +59,8 @@ def ingest(
     """Lire des documents de plan et les verser dans le graphe (un graphe nommé par document)."""
     files = expand(paths) if paths else corpus_files()
     failures = 0
-    kept = "chaque document déjà versé l'est en entier, celui en cours ne l'est pas du tout"
-    with Workspace(settings_for(store, update_url)) as ws, interruptible(kept):
+    kept = "chaque document est dans le store en entier ou pas du tout ; relancez la commande pour verser le reste"
+    with interruptible(kept), Workspace(settings_for(store, update_url)) as ws:  # the store's close bounded too
         ingestor = Ingestor.of(ws)
         try:
             ingestor.ensure_reference()

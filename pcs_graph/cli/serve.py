@@ -10,12 +10,15 @@ corpus (55 actions, about a second) is ingested before the port opens, so that t
 the first request; the Workspace is then closed and the app opens the store itself (an embedded store
 admits one process, and one handle, at a time). SIGINT and SIGTERM stop the server at any moment
 (uvicorn's graceful shutdown, bounded to SHUTDOWN_S, then the index build is stopped: nothing
-half-written is left).
+half-written is left; and whatever holds it back, the process ends HARD_STOP_S after the signal).
 """
 
 from __future__ import annotations
 
-from typing import Annotated
+import os
+import threading
+from types import FrameType
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -24,9 +27,12 @@ from ..errors import PcsError
 from ..load import Ingestor
 from ..store.workspace import Workspace
 from .common import StoreOpt, UpdateUrlOpt, corpus_files, err, settings_for
-from .progress import interruptible
+from .progress import HARD_STOP_S, interruptible
 
-SHUTDOWN_S = 3  # seconds open requests get to finish on SIGINT/SIGTERM
+if TYPE_CHECKING:
+    import uvicorn
+
+SHUTDOWN_S = 3  # seconds open requests get to finish on SIGINT/SIGTERM (then HARD_STOP_S ends the process)
 
 
 def is_empty(ws: Workspace) -> bool:
@@ -71,7 +77,30 @@ def serve(
             raise typer.Exit(2) from None
     err.print(f"pcs-graph sur http://{host}:{port}/  (API : /docs, SPARQL : /sparql, état : /api/health ; "
               "l'index de recherche se construit en arrière-plan si besoin)", highlight=False)
-    uvicorn.run(create_app(settings), host=host, port=port, log_level="info", timeout_graceful_shutdown=SHUTDOWN_S)
+    config = uvicorn.Config(create_app(settings), host=host, port=port, log_level="info",
+                            timeout_graceful_shutdown=SHUTDOWN_S)
+    run_bounded(config)
+
+
+def run_bounded(config: "uvicorn.Config") -> None:
+    """uvicorn's server, whose graceful shutdown on SIGINT/SIGTERM is cut short after HARD_STOP_S."""
+    import uvicorn
+
+    class BoundedServer(uvicorn.Server):
+        def handle_exit(self, sig: int, frame: FrameType | None) -> None:
+            if not self.should_exit:
+                timer = threading.Timer(HARD_STOP_S, os._exit, args=(128 + int(sig),))
+                timer.daemon = True
+                timer.start()
+            super().handle_exit(sig, frame)
+
+    server = BoundedServer(config)
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises the SIGINT it shut down for: as uvicorn.run, end quietly
+        pass
+    if not server.started:  # the port could not be opened, or the app did not start (uvicorn logged why)
+        raise typer.Exit(3)
 
 
 def register(app: typer.Typer) -> None:

@@ -111,3 +111,33 @@ def test_pcs_ingest_stops_during_its_index_update_with_the_documents_kept(tmp_pa
     assert finished.returncode == 0, finished.stderr
     assert f"{ACTIONS} actions" in finished.stdout and "textes/s" in finished.stdout
     assert SearchIndex.load(tmp_path / "store-index").size == ACTIONS
+
+
+def test_pcs_ingest_stops_within_5_s_even_inside_one_long_store_write(tmp_path):
+    """One 6,000-row document is one atomic update that pyoxigraph applies in one long C call: the
+    watchdog still ends the command within 5 s, and the document is wholly in the store or wholly out."""
+    export = write_export(tmp_path / "export", actions=6000, files=1)
+
+    def ingest(store: Path) -> subprocess.Popen:
+        return subprocess.Popen([PCS, "ingest", *map(str, export), "--store", str(store), "--no-index"],
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+    started = time.monotonic()
+    assert ingest(tmp_path / "reference").wait(timeout=600) == 0
+    full_s = time.monotonic() - started
+    outcomes = []
+    for i, fraction in enumerate((0.6, 0.8)):  # inside the write: parsing takes the first ~40 %
+        store = tmp_path / f"try-{i}"
+        process = ingest(store)
+        time.sleep(fraction * full_s)
+        sent = time.monotonic()
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=60)
+        stop_s = time.monotonic() - sent
+        assert stop_s < 5, f"{stop_s:.1f} s after SIGTERM at {fraction:.0%} of a {full_s:.1f} s ingest"
+        assert process.returncode in (0, 130, -signal.SIGTERM), err
+        with Workspace(Settings(store=str(store))) as ws:
+            count = int(ws.store.select("SELECT (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action }")[0]["n"] or 0)
+        assert count in (0, 6000), f"{count} actions: a half-written document"
+        outcomes.append((round(stop_s, 2), process.returncode, count))
+    print(f"\nSIGTERM during a {full_s:.1f} s ingest: (seconds to stop, exit code, actions kept) {outcomes}")
