@@ -132,8 +132,8 @@ class BackgroundIndexer:
                     self.progress.phase("stopped")
                     break
                 except Exception as e:  # noqa: BLE001 - search goes on lexically; the next wake retries
-                    log.warning("search index build failed: %s", e)
-                    self._error = str(e) or e.__class__.__name__
+                    log.warning("search index build failed: %s", e)  # the details (paths...) stay in the log
+                    self._error = f"{e.__class__.__name__}, détails dans le journal du serveur"
                     self._retry_at = time.monotonic() + self.RETRY_AFTER_S
                     self.progress.phase("failed", self._error)
                 self._wake.wait()

@@ -41,8 +41,8 @@ from ..store.workspace import Workspace
 from .actions import ActionInfo, embedded_text, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
 from .index import IndexReport, SearchIndex, build_or_update, check_index
-from .pool import EncoderOptions, PassageEncoder
 from .lexical import FrenchAnalyzer, SynonymExpander
+from .pool import EncoderOptions, PassageEncoder
 from .ranking import (
     LEXICAL_ONLY,
     SHIPPED,
@@ -83,7 +83,6 @@ class _Scores:
 
 class SearchEngine:
     FRESHNESS_INTERVAL = 2.0  # seconds between two checks that the store did not change
-
     READY_TIMEOUT_S = 30.0  # how long a search waits for the first (lexical) state of a background engine
 
     def __init__(self, ws: Workspace, embedder: Embedder, ranking: Ranking = SHIPPED, background: bool = False,
