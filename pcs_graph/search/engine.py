@@ -154,10 +154,13 @@ class SearchEngine:
         state = self._state
         if state is not None:
             return state
-        if self.indexer is not None and not self._ready.wait(self.READY_TIMEOUT_S):
-            status = self.indexer.status()
-            raise SearchNotReady(f"index de recherche en préparation ({status.error or 'lecture des actions'}) : "
-                                 "réessayez dans quelques secondes")
+        if self.indexer is not None:
+            deadline = time.monotonic() + self.READY_TIMEOUT_S
+            while not self._ready.wait(0.1):
+                status = self.indexer.status()
+                if status.state == "failed" or time.monotonic() > deadline:
+                    raise SearchNotReady(f"index de recherche en préparation ({status.error or 'lecture des actions'})"
+                                         " : réessayez dans quelques secondes")
         assert self._state is not None
         return self._state
 
