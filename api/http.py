@@ -25,6 +25,7 @@ from pcs_graph.errors import (
     StoreError,
     UnknownCommuneError,
 )
+from pcs_graph.search.engine import SearchNotReady
 
 from .errors import (
     BadRequest,
@@ -55,6 +56,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (QueryTimeout, 504, "query_timeout"),
     (EndpointBusy, 503, "busy"),
     (SearchUnavailable, 503, "search_unavailable"),
+    (SearchNotReady, 503, "search_not_ready"),
     (QueryError, 400, "bad_query"),
     (InvalidCodeError, 422, "invalid_code"),
     (InputError, 422, "invalid_input"),

@@ -27,6 +27,7 @@ from .schemas import (
     CommuneDetail,
     CommuneSummary,
     Error,
+    Health,
     Page,
     PartnerDetail,
     PartnerSummary,
@@ -202,3 +203,11 @@ async def stats(services: Services = Depends(get_services), data: Catalog = Depe
     return await services.run(data.stats)
 
 
+
+
+# --- health -----------------------------------------------------------------------------------
+
+@router.get("/health", response_model=Health,
+            summary="État du service : le store répond-il, où en est l'index de recherche (construction en cours)")
+async def health(services: Services = Depends(get_services)) -> dict:
+    return await services.run(services.health)

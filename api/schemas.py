@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, TypeVar
+from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -216,3 +216,33 @@ class CandidateOut(BaseModel):
 class Classification(BaseModel):
     text: str
     candidates: list[CandidateOut]
+
+
+class SearchHealth(BaseModel):
+    model_config = {"json_schema_extra": {"examples": [{
+        "state": "building", "semantic": False, "phase": "embedding", "actions_indexed": 12000, "actions_total": 20000,
+        "texts_embedded": 12100, "texts_total": 20150, "texts_per_s": 84.2, "embedding_s": 143.7,
+        "note": "index sémantique en construction : 12 000 / 20 000 actions", "error": None}]}}
+
+    state: Literal["loading", "building", "ready", "updating", "failed", "unavailable"] = Field(
+        description="loading : actions en lecture (la recherche attend) ; building : classement lexical seul pendant "
+                    "l'encodage ; ready : classement hybride ; updating : hybride, mise à jour en cours ; "
+                    "failed : construction en échec (classement lexical) ; unavailable : pas de moteur de recherche")
+    semantic: bool = Field(description="le classement hybride (BM25 + e5) est en service")
+    phase: str = Field(description="étape de la dernière construction : loading, embedding, saving, done, "
+                                   "stopped, failed, idle")
+    actions_indexed: int = Field(description="actions dont le vecteur est prêt (dernière construction)")
+    actions_total: int
+    texts_embedded: int = Field(description="textes distincts encodés par la dernière construction")
+    texts_total: int
+    texts_per_s: float | None = Field(None, description="débit d'encodage de la dernière construction")
+    embedding_s: float = Field(description="secondes d'encodage de la dernière construction")
+    note: str | None = Field(None, description="la note que portent les réponses de recherche (classement lexical)")
+    error: str | None = None
+
+
+class Health(BaseModel):
+    status: Literal["ok", "degraded"] = Field(description="degraded : le store ne répond pas")
+    store: Literal["embedded", "remote"]
+    store_answers: bool = Field(description="le store a répondu à une requête ASK")
+    search: SearchHealth

@@ -3,7 +3,11 @@
     services = Services.open(settings)
     rows = await services.run(services.store.select, "SELECT ...")   # blocking work off the event loop
     results = await services.run(services.search.search, "personnes isolées", SearchFilters(), 10, 0)
+    services.health()                                                 # store, search index (build progress)
     services.close()
+
+The search engine opens in the background (`SearchEngine.open(ws, background=True)`): the server
+answers at once, search ranks lexically while the index is built, then hybrid.
 
 Routes reach it through `request.app.state.services` (the `get_services` dependency). The API only
 reads: nothing here writes to the store.
@@ -67,7 +71,7 @@ class Services:
             self.search_error = f"moteur de recherche non installé ({e})"
             return
         try:
-            self._search = SearchEngine.open(self.workspace)
+            self._search = SearchEngine.open(self.workspace, background=True)
         except Exception as e:  # noqa: BLE001 - the rest of the API works without search
             log.warning("search engine unavailable: %s", e)
             self.search_error = f"moteur de recherche indisponible : {e}"
@@ -82,6 +86,29 @@ class Services:
         if self._search is None:
             raise SearchUnavailable(self.search_error or "moteur de recherche indisponible")
         return self._search
+
+    def health(self) -> dict[str, Any]:
+        """What /api/health answers: does the store answer, and where is the search index."""
+        try:
+            answers = self.store.ask("ASK {}") in (True, False)
+        except Exception as e:  # noqa: BLE001 - a health check reports, it does not fail
+            log.warning("store unavailable: %s", e)
+            answers = False
+        status = self._search.status() if self._search is not None else None
+        if status is None:
+            search: dict[str, Any] = {"state": "unavailable" if self._search is None else "ready",
+                                      "semantic": self._search is not None, "phase": "done", "actions_indexed": 0,
+                                      "actions_total": 0, "texts_embedded": 0, "texts_total": 0, "embedding_s": 0.0,
+                                      "error": self.search_error}
+        else:
+            build = status.build
+            search = {"state": status.state, "semantic": status.semantic, "phase": build.phase,
+                      "actions_indexed": build.actions_done, "actions_total": build.actions_total,
+                      "texts_embedded": build.texts_done, "texts_total": build.texts_total,
+                      "texts_per_s": round(build.texts_per_s, 1) if build.texts_per_s else None,
+                      "embedding_s": build.embedding_s, "note": status.note, "error": status.error}
+        return {"status": "ok" if answers else "degraded", "store": "remote" if self.settings.is_remote else "embedded",
+                "store_answers": answers, "search": search}
 
     async def run(self, fn: Callable[..., T], *args: Any) -> T:
         """Run blocking work (store queries, embeddings) in the bounded thread pool."""

@@ -1,8 +1,9 @@
 """Run the benchmarks one after the other, each bounded, and say which ones failed: `make bench`.
 
     python bench/run_all.py                    # search quality, search speed, load (200 users pausing ~5 s),
-                                               # load_capacity (200 clients flat out), 30 s each
-    python bench/run_all.py --quick            # smaller: 20,000 actions, 10 s of load
+                                               # load_capacity (200 clients flat out), 30 s each,
+                                               # store_speed (20,000 actions: ingest, index, start-up, SPARQL)
+    python bench/run_all.py --quick            # smaller: 20,000 actions, 10 s of load, store_speed --small
     python bench/run_all.py --only load
 
 They run in sequence, never together: each one measures the machine, and two at once on 2 cores
@@ -28,6 +29,7 @@ def plan(quick: bool) -> dict[str, list[str]]:
                          "--queries", "100" if quick else "200"],
         "load": ["load.py", "--duration", "10" if quick else "30", "--clients", "200", "--think", "5"],
         "load_capacity": ["load.py", "--duration", "10" if quick else "30", "--clients", "200"],
+        "store_speed": ["store_speed.py", *(["--small"] if quick else [])],
     }
 
 

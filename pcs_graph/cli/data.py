@@ -38,6 +38,7 @@ from .common import (
     fail,
     settings_for,
 )
+from .progress import build_index, interruptible
 
 
 def register(app: typer.Typer) -> None:
@@ -68,7 +69,8 @@ def ingest(
             publication = publication_from("--source-url", source_url, {"source_kind": source_kind}, "source_kind")
         except PcsError as e:
             fail(e)
-    with Workspace(settings_for(store, update_url)) as ws:
+    kept = "chaque document est dans le store en entier ou pas du tout ; relancez la commande pour verser le reste"
+    with interruptible(kept), Workspace(settings_for(store, update_url)) as ws:  # the store's close bounded too
         ingestor = Ingestor.of(ws)
         try:
             ingestor.ensure_reference()
@@ -97,16 +99,7 @@ def ingest(
 
 def _update_index(ws: Workspace) -> None:
     """Keep the search index in step with the store (only new or changed actions are embedded)."""
-    from ..search.index import (
-        update_index,  # lazily: the model loads only when an index is due
-    )
-
-    try:
-        report = update_index(ws)
-    except PcsError as e:
-        fail(e)
-    else:
-        err.print(f"Index : {report}", highlight=False)
+    err.print(f"Index : {build_index(ws)}", highlight=False)
 
 
 def validate(store: StoreOpt = None, update_url: UpdateUrlOpt = None) -> None:

@@ -73,13 +73,10 @@ def register(app: typer.Typer) -> None:
     @app.command("index")
     def index_command(store: StoreOpt = None) -> None:
         """Construire ou mettre à jour l'index de recherche (et classer les actions sans code)."""
-        from ..search.index import update_index
+        from .progress import build_index
 
         with Workspace(settings_for(store)) as ws:
-            try:
-                report = update_index(ws)
-            except PcsError as e:
-                fail(e)
+            report = build_index(ws)
         console.print(f"Index : {report}", highlight=False)
 
     @app.command("search")

@@ -6,19 +6,27 @@
     engine.similar("https://w3id.org/pcs/id/action/53053/2020-2025/23", k=5)   # other communes' actions
     engine.classify("Gym douce pour aînés", k=5)                              # candidate action types
 
-Ranking (the shipped one won on bench/judged_queries.json, see bench/search_quality.py): the query is
-expanded with synonyms of the social sector on the lexical side, BM25 and the e5 cosine are each
-rescaled to 0..1 over the filtered candidates and mixed by score (not by rank); the two best themes
-lend part of their best score to their other actions; a further action of the same commune and type
-counts for DUPLICATE_DECAY of its score. Filters are applied to every action before the top k is
-taken, so a filter never starves the results. `total` and the facets count the actions that answer
-the query: a lexical match, or a cosine close to the best one (a margin set per model).
+Ranking (bench/search_quality.py measures it on the test half of bench/judged/queries.json): the
+query's accents and case are restored from the corpus's own spellings (`query.py`); it is expanded
+with synonyms of the social sector on the lexical side; BM25 and the e5 cosine are each rescaled to
+0..1 over the filtered candidates and mixed by score (not by rank); the two best themes lend part of
+their best score to their other actions; a further action of the same commune and type counts for
+DUPLICATE_DECAY of its score. Filters are applied to every action before the top k is taken, so a
+filter never starves the results. Whether an action really answers (`relevant`) is a probability
+fitted on judged queries (`relevance.py`); `total` and the facets count those actions only, the
+first page is completed with the nearest others, flagged, and when none answers the notes say so.
+Explanations name only what is in an action's own label or description, or say what else matched.
 
 Inputs: an empty query lists the filtered actions (no ranking, with facets) and says so in a note;
 a query longer than MAX_QUERY_CHARS is cut there, with a note; an unknown facet value is reported
 in a note and matches nothing; k < 1, offset < 0 or an unknown action URI raise SearchInputError.
 The engine notices when the store changed under it (new document, new classification) and rebuilds
 its index before answering, saying so in the notes.
+
+In the server, `SearchEngine.open(ws, background=True)` returns at once and a BackgroundIndexer
+(`builder.py`) loads and builds the index in its own thread: until the vectors are ready, search
+answers from BM25 alone with a note ("index sémantique en construction : 12 000 / 20 000 actions"),
+`status()` reports the progress, and the hybrid ranking takes over without a restart.
 """
 
 from __future__ import annotations
@@ -33,27 +41,21 @@ import numpy as np
 
 from ..errors import PcsError
 from ..store.workspace import Workspace
-from .actions import ActionInfo, embedded_text, load_actions, store_fingerprint
+from .actions import ActionInfo, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
-from .facets import FacetColumns
-from .filters import FilterResolver
 from .index import IndexReport, SearchIndex, build_or_update, check_index
-from .lexical import FrenchAnalyzer, SynonymExpander, load_synonym_groups
-from .query import QueryNormalizer
-from .relevance import Concept, Evidence, RelevanceInputs, RelevanceModel, theme_best
-from .ranking import (
-    SHIPPED,
-    Ranking,
-    diversified,
-    fuse,
-    inner_products,
-    theme_feedback,
-    top,
-)
+from .lexical import FrenchAnalyzer, SynonymExpander
+from .pool import EncoderOptions, PassageEncoder
+from .query import cached
+from .relevance import Concept, RelevanceInputs, RelevanceModel, theme_best
+from .ranking import LEXICAL_ONLY, SHIPPED, Ranking, diversified, fuse, theme_feedback, top
+from .state import EngineState as _State
+from .state import engine_state
 from .types import Candidate, Explanation, Hit, SearchFilters, SearchResults
+from .vectors import recipe_named
 
 if TYPE_CHECKING:
-    from .classify import Classifier
+    from .builder import BackgroundIndexer, IndexStatus
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
@@ -63,22 +65,8 @@ class SearchInputError(PcsError):
     """A search request that cannot be answered as given (k out of range, unknown action, empty text)."""
 
 
-@dataclass
-class _State:
-    """Everything one version of the store gives search: replaced whole on refresh (thread-safe reads)."""
-
-    fingerprint: str
-    index: SearchIndex
-    actions: list[ActionInfo]  # in index row order
-    columns: FacetColumns
-    filters: FilterResolver
-    evidence: Evidence  # each action's visible words, for relevance and explanations
-    normalizer: QueryNormalizer  # accents and case restored from the corpus's own spellings
-    vectors: np.ndarray
-    own_vectors: np.ndarray | None
-    notes: tuple[str, ...] = ()
-    report: IndexReport | None = None
-    classifier: "Classifier | None" = None
+class SearchNotReady(PcsError):
+    """The server is still reading or building its index: what was asked needs it (a 503 for the API)."""
 
 
 @dataclass
@@ -93,8 +81,10 @@ class _Scores:
 
 class SearchEngine:
     FRESHNESS_INTERVAL = 2.0  # seconds between two checks that the store did not change
+    READY_TIMEOUT_S = 30.0  # how long a search waits for the first (lexical) state of a background engine
 
-    def __init__(self, ws: Workspace, embedder: Embedder, ranking: Ranking = SHIPPED) -> None:
+    def __init__(self, ws: Workspace, embedder: Embedder, ranking: Ranking = SHIPPED, background: bool = False,
+                 options: EncoderOptions | None = None) -> None:
         self.ws = ws
         self.embedder = embedder
         self.ranking = ranking
@@ -104,11 +94,23 @@ class SearchEngine:
         self._checked_at = 0.0
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
         self.relevance = RelevanceModel.load(embedder.name)
-        self._state: _State = self._load()
+        self._ready = threading.Event()
+        self.indexer: "BackgroundIndexer | None" = None
+        if background:
+            from . import builder
+
+            self._state: _State | None = None
+            self.indexer = builder.BackgroundIndexer(ws, embedder, self.analyzer, self._install, options)
+            self.indexer.start()
+        else:
+            self._state = self._load()
+            self._ready.set()
 
     @classmethod
-    def open(cls, ws: Workspace, embedder: Embedder | None = None, ranking: Ranking = SHIPPED) -> "SearchEngine":
-        return cls(ws, embedder or load_embedder(ws.settings.embedder), ranking)
+    def open(cls, ws: Workspace, embedder: Embedder | None = None, ranking: Ranking = SHIPPED,
+             background: bool = False, options: EncoderOptions | None = None) -> "SearchEngine":
+        """The engine over the store's index. background=True (the server): returns at once, see the module doc."""
+        return cls(ws, embedder or load_embedder(ws.settings.embedder), ranking, background, options)
 
     def with_ranking(self, ranking: Ranking) -> "SearchEngine":
         """The same engine (same model, index and metadata) ranking another way: for benchmarks."""
@@ -122,29 +124,60 @@ class SearchEngine:
     def _load(self) -> _State:
         store, uris = self.ws.store, self.ws.uris
         directory = self.ws.settings.resolved_index_dir
+        recipe = recipe_named(self.ws.settings.index_recipe)
         fingerprint = store_fingerprint(store, uris)
         actions = load_actions(store, uris)
-        check = check_index(directory, self.embedder, fingerprint, actions)
+        check = check_index(directory, self.embedder, fingerprint, actions, recipe)
         notes: list[str] = []
         report = None
         if check.fresh and check.index is not None:
             index = check.index
         else:
-            index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer)
+            with PassageEncoder(self.embedder, EncoderOptions.from_env(self.ws.settings.embedder)) as encoder:
+                index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer,
+                                                recipe=recipe, encoder=encoder)
             # the reason may name server folders: it stays in the report, not in answers sent to users
             notes.append(f"index de recherche reconstruit ({check.state}) : "
                          f"{report.embedded} actions encodées, {report.reused} réutilisées")
-        by_uri = {a.uri: a for a in actions}
-        ordered = [by_uri[u] for u in index.manifest.uris]
         self._checked_at = time.monotonic()
-        columns = FacetColumns(ordered)
-        normalizer = QueryNormalizer.from_texts(
-            [embedded_text(a) for a in ordered] + [m for group in load_synonym_groups() for m in group])
-        return _State(fingerprint, index, ordered, columns, FilterResolver(columns, self.ws.communes),
-                      Evidence.build(ordered, self.analyzer), normalizer, index.vectors, None, tuple(notes), report)
+        return engine_state(index, actions, fingerprint, self.ws.communes, tuple(notes), report, self.analyzer)
+
+    def _install(self, index: SearchIndex, actions: list[ActionInfo], fingerprint: str,
+                 report: IndexReport | None) -> None:
+        """Called by the background indexer: the new state replaces the old one whole (readers never lock)."""
+        self._state = engine_state(index, actions, fingerprint, self.ws.communes, (), report, self.analyzer)
+        self._ready.set()
+
+    def _current(self) -> _State:
+        """The state in service; a background engine's first search waits (a little) for the first one."""
+        state = self._state
+        if state is not None:
+            return state
+        if self.indexer is not None:
+            deadline = time.monotonic() + self.READY_TIMEOUT_S
+            while not self._ready.wait(0.1):
+                status = self.indexer.status()
+                if status.state == "failed" or time.monotonic() > deadline:
+                    raise SearchNotReady(f"index de recherche en préparation ({status.error or 'lecture des actions'})"
+                                         " : réessayez dans quelques secondes")
+        assert self._state is not None
+        return self._state
+
+    def status(self) -> "IndexStatus | None":
+        """The background indexer's status (None for an engine that built its index before answering)."""
+        return self.indexer.status() if self.indexer is not None else None
+
+    def close(self) -> None:
+        """Stop a background build (its worker processes are terminated; nothing half-written is left)."""
+        if self.indexer is not None:
+            self.indexer.stop()
 
     def refresh(self, force: bool = False) -> bool:
-        """Reload when the store changed since the index was loaded. True when it reloaded."""
+        """Reload when the store changed since the index was loaded. True when it reloaded. A background
+        engine only wakes its indexer (which checks and updates in its own thread) and returns False."""
+        if self.indexer is not None:
+            self.indexer.wake()
+            return False
         with self._lock:
             if not force and time.monotonic() - self._checked_at < self.FRESHNESS_INTERVAL:
                 return False
@@ -163,24 +196,26 @@ class SearchEngine:
     @property
     def index_report(self) -> IndexReport | None:
         """What the engine had to rebuild when it opened or refreshed (None: the saved index was fresh)."""
-        return self._state.report
+        return self._current().report
 
     @property
     def size(self) -> int:
-        return len(self._state.actions)
+        return len(self._current().actions)
 
     @property
     def actions(self) -> list[ActionInfo]:
         """The indexed actions, in index row order (what benchmarks judge hits against)."""
-        return self._state.actions
+        return self._current().actions
 
     # --- search -------------------------------------------------------------------------------
 
     def search(self, query: str, filters: SearchFilters = SearchFilters(), k: int = 10, offset: int = 0) -> SearchResults:
         _check_window(k, offset)
         self.refresh()
-        state = self._state
+        state = self._current()
         notes = self._take_notes(state)
+        if state.vectors is None and self.indexer is not None:
+            notes.append(self.indexer.status().note or "index sémantique en construction")
         query = (query or "").strip()
         if len(query) > MAX_QUERY_CHARS:
             cut = query[:MAX_QUERY_CHARS].rsplit(" ", 1)[0] or query[:MAX_QUERY_CHARS]
@@ -206,8 +241,16 @@ class SearchEngine:
                          "à titre indicatif.")
         return SearchResults(query, hits, int(scores.matched.sum()), state.columns.counts(scores.matched), tuple(notes))
 
+    def relevance_inputs(self, query: str) -> RelevanceInputs:
+        """What decides relevance, for every indexed action (bench/fit_relevance.py fits the model on it)."""
+        self.refresh()
+        state = self._current()
+        scores = self._score(state, state.normalizer.canonical(query), np.ones(len(state.actions), dtype=bool))
+        assert scores.inputs is not None
+        return scores.inputs
+
     def _score(self, state: _State, query: str, allowed: np.ndarray) -> _Scores:
-        r = self.ranking
+        r = self.ranking if state.vectors is not None else LEXICAL_ONLY
         n = len(state.actions)
         terms = self.analyzer.terms(query)
         weights = {t: 1.0 for t in terms}
@@ -220,73 +263,63 @@ class SearchEngine:
             if r.dense_synonyms and expansion.phrases:
                 dense_text = f"{query} ({', '.join(expansion.phrases)})"
         lexical = state.index.lexical.scores(list(weights), weights) if n else np.zeros(0, dtype=np.float32)
-        if r.method == "bm25":
+        if r.method == "bm25" or state.vectors is None:
             dense = np.zeros(n, dtype=np.float32)
         else:
             q = self._query_vector(dense_text)
-            dense = inner_products(state.vectors, q)
+            dense = state.dense_scores(q)
         concepts = state.evidence.concepts(query, self.expander if r.synonyms else None)
-        themes = state.columns.ids["theme"]
-        no_theme = state.columns.values["theme"].index("") if "" in state.columns.values["theme"] else -1
-        everything = np.ones(n, dtype=bool)
-        ranking_all = self._ranking_score(state, dense, lexical, everything)  # relevance never depends on filters
-        top = float(ranking_all.max()) if n else 0.0
+        theme_ids, themes = state.columns.ids["theme"], state.columns.values["theme"]
+        ranking_all = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool))  # never the filters'
+        top_score = float(ranking_all.max()) if n else 0.0
         inputs = RelevanceInputs(dense, state.evidence.coverage(concepts), lexical, float(dense.max()) if n else 0.0,
-                                 theme_best(dense, themes, no_theme), ranking_all / top if top > 0 else ranking_all)
+                                 theme_best(dense, theme_ids, themes.index("") if "" in themes else -1),
+                                 ranking_all / top_score if top_score > 0 else ranking_all)
         matched = allowed & self._relevant(inputs, r.method)
-        fused = ranking_all if allowed.all() else self._ranking_score(state, dense, lexical, allowed)
+        fused = ranking_all if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed)
         return _Scores(fused, dense, lexical, matched, concepts, inputs)
+
+    @staticmethod
+    def _ranking_score(state: _State, r: Ranking, dense: np.ndarray, lexical: np.ndarray,
+                       allowed: np.ndarray) -> np.ndarray:
+        """The ranking's score over the allowed actions: fusion, then the two best themes' feedback."""
+        fused = fuse(r, dense, lexical, allowed)
+        return theme_feedback(fused, allowed, state.columns, r) if r.theme_feedback and allowed.any() else fused
 
     QUERY_CACHE_SIZE = 2048
 
     def _query_vector(self, text: str) -> np.ndarray:
         """The query's embedding, from a small LRU cache: popular queries are encoded once."""
         with self._lock:
-            vector = self._query_vectors.get(text)
-            if vector is not None:
-                self._query_vectors.move_to_end(text)
-                return vector
+            return cached(self._query_vectors, text, self.QUERY_CACHE_SIZE, self.embedder.embed_query)
             vector = self.embedder.embed_query(text)
             self._query_vectors[text] = vector
             if len(self._query_vectors) > self.QUERY_CACHE_SIZE:
                 self._query_vectors.popitem(last=False)
             return vector
 
-    def relevance_inputs(self, query: str) -> RelevanceInputs:
-        """What decides relevance, for every indexed action (bench/fit_relevance.py fits the model on it)."""
-        self.refresh()
-        state = self._state
-        scores = self._score(state, state.normalizer.canonical(query), np.ones(len(state.actions), dtype=bool))
-        return scores.inputs
-
-    def _ranking_score(self, state: _State, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray) -> np.ndarray:
-        """The ranking's score over the allowed actions: fusion, then the two best themes' feedback."""
-        r = self.ranking
-        fused = fuse(r, dense, lexical, allowed)
-        if r.theme_feedback and allowed.any():
-            fused = theme_feedback(fused, allowed, state.columns, r)
-        return fused
-
     def _relevant(self, inputs: RelevanceInputs, method: str) -> np.ndarray:
         """Which actions really answer the query: P(relevant) at or above the threshold of the model fitted
-        on judged queries for this embedder (bench/fit_relevance.py); for another embedder, a need met in
-        the action's own words for most of the query, or a cosine near the best one."""
+        on judged queries for this embedder (bench/fit_relevance.py); for another embedder or the lexical
+        ranking alone, a need met in the action's own words for most of the query, or a cosine near the best."""
         if not len(inputs.cosine):
             return np.zeros(0, dtype=bool)
-        if method == "bm25":
+        if method == "bm25" or not inputs.cosine.any():
             return inputs.coverage >= 0.5
         if self.relevance is not None:
             return self.relevance.probability(inputs) >= self.relevance.threshold
         return (inputs.coverage >= 0.5) | (inputs.cosine >= inputs.best - 0.3 * self.embedder.score_spread)
 
-    def _explain(self, state: _State, i: int, scores: _Scores) -> Explanation:
+    @staticmethod
+    def _explain(state: _State, i: int, scores: _Scores) -> Explanation:
         why = state.evidence.explain(state.actions[i], scores.concepts)
         return Explanation(why.words, round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4),
                            synonyms=why.synonyms, via=why.via)
 
     # --- hits ---------------------------------------------------------------------------------
 
-    def _hit(self, state: _State, i: int, score: float, why: Explanation, relevant: bool = True) -> Hit:
+    @staticmethod
+    def _hit(state: _State, i: int, score: float, why: Explanation, relevant: bool = True) -> Hit:
         a = state.actions[i]
         return Hit(uri=a.uri, label=a.label, code=a.code, action_type_label=a.action_type_label, axis=a.axis,
                    commune=a.commune, nis=a.nis, province=a.province, programme=a.programme,
@@ -296,20 +329,20 @@ class SearchEngine:
     # --- similar actions ------------------------------------------------------------------------
 
     def similar(self, action_uri: str, k: int = 5) -> SearchResults:
-        """The actions of OTHER communes that do the same thing (good-practice exchange), ranked by the
-        meaning of their own words: label and description, never the type, theme or axis labels a coded
-        action carries (so an uncoded action saying the same thing in other words comes before a coded
-        one sharing only the nomenclature's words). Each hit says what it shares: the action type, the
-        theme, or only the meaning."""
+        """The actions of OTHER communes that do the same thing (good-practice exchange), ranked by meaning;
+        each hit says what it shares: the action type, the theme, or only the meaning."""
         _check_window(k, 0)
         self.refresh()
-        state = self._state
+        state = self._current()
         row = state.index.row.get(action_uri)
         if row is None:
             raise SearchInputError(f"action inconnue : {action_uri}")
+        if state.vectors is None:
+            note = self.indexer.status().note if self.indexer is not None else None
+            raise SearchNotReady(f"{note or 'index sémantique en construction'} : les actions semblables "
+                                 "seront proposées quand il sera prêt")
         source = state.actions[row]
-        meaning = state.own_vectors if state.own_vectors is not None else state.vectors
-        dense = inner_products(meaning, np.ascontiguousarray(meaning[row], dtype=np.float32))
+        dense = state.dense_scores(state.row_vector(row))
         ids = state.columns.ids
         other = ids["commune"] != ids["commune"][row]
         best = float(dense[other].max()) if other.any() else 0.0
@@ -338,7 +371,7 @@ class SearchEngine:
             raise SearchInputError("texte vide : décrivez l'action à classer (par ex. « gym douce pour aînés »)")
         _check_window(k, 0)
         self.refresh()
-        state = self._state
+        state = self._current()
         with self._lock:
             if state.classifier is None:
                 from .classify import Classifier
@@ -356,5 +389,3 @@ def _check_window(k: int, offset: int) -> None:
 
 def _listing_key(a: ActionInfo) -> tuple:
     return (a.code is None, a.code or "", a.commune, a.label)
-
-

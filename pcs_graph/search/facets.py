@@ -61,28 +61,38 @@ class FacetColumns:
         self.partner_bits = np.fromiter(
             (sum(1 << PARTNER_KINDS.index(p.kind) for p in {p.kind: p for p in a.partners if p.kind in PARTNER_KINDS}.values())
              for a in actions), dtype=np.int32, count=len(actions))
+        # every column's ids shifted into one range (row-major: one gather, one bincount counts them all)
+        self._offsets = np.cumsum([0] + [len(self.values[name]) for name in self.ids])
+        self._stacked = (np.vstack([ids + off for ids, off in zip(self.ids.values(), self._offsets)])
+                         if self.ids else np.zeros((0, 0), dtype=np.int32))
+        # which partner kinds each of the 2^6 bit patterns holds
+        self._kinds_of = np.array([[(b >> k) & 1 for k in range(len(PARTNER_KINDS))]
+                                   for b in range(1 << len(PARTNER_KINDS))], dtype=np.int64)
 
     def mask(self, name: str, wanted: list[str]) -> np.ndarray:
         if name == "partner_kind":
             bits = sum(1 << PARTNER_KINDS.index(k) for k in wanted if k in PARTNER_KINDS)
             return (self.partner_bits & bits) != 0
         lookup = {v: i for i, v in enumerate(self.values[name])}
-        ids = [lookup[v] for v in wanted if v in lookup]
-        return np.isin(self.ids[name], np.asarray(ids, dtype=np.int32))
+        table = np.zeros(len(self.values[name]), dtype=bool)  # value id -> wanted (one gather, no sort)
+        table[[lookup[v] for v in wanted if v in lookup]] = True
+        return table[self.ids[name]]
 
     def counts(self, matched: np.ndarray) -> dict[str, tuple[FacetValue, ...]]:
+        """Per facet, the values of the matched rows with their counts (most frequent first)."""
         facets: dict[str, tuple[FacetValue, ...]] = {}
-        rows = np.flatnonzero(matched)
-        for name, ids in self.ids.items():
-            counts = np.bincount(ids[rows], minlength=len(self.values[name]))
-            found = [(self.values[name][i], int(c)) for i, c in enumerate(counts) if c and self.values[name][i]]
+        all_rows = bool(matched.all())
+        rows = None if all_rows else np.flatnonzero(matched)
+        every = np.bincount((self._stacked if rows is None else self._stacked.take(rows, axis=1)).ravel(),
+                            minlength=int(self._offsets[-1]))
+        for k, name in enumerate(self.ids):
+            values, counts = self.values[name], every[self._offsets[k]:self._offsets[k + 1]]
+            found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts) if values[i]]
             found.sort(key=lambda vc: (-vc[1], vc[0]))
             facets[name] = tuple(FacetValue(v, self.labels[name].get(v, v), c) for v, c in found)
-        kinds = []
-        bits = self.partner_bits[rows]
-        for bit, kind in enumerate(PARTNER_KINDS):
-            c = int(np.count_nonzero(bits & (1 << bit)))
-            if c:
-                kinds.append(FacetValue(kind, PARTNER_KIND_LABELS[kind], c))
+        patterns = np.bincount(self.partner_bits if rows is None else self.partner_bits[rows],
+                               minlength=len(self._kinds_of))
+        per_kind = patterns @ self._kinds_of
+        kinds = [FacetValue(kind, PARTNER_KIND_LABELS[kind], int(c)) for kind, c in zip(PARTNER_KINDS, per_kind) if c]
         facets["partner_kind"] = tuple(sorted(kinds, key=lambda f: -f.count))
         return {name: facets[name] for name in FACETS}

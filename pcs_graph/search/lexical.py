@@ -120,13 +120,29 @@ class LexicalIndex:
         return cls(retriever, len(texts))
 
     def scores(self, terms: list[str], weights: dict[str, float] | None = None) -> np.ndarray:
-        """BM25 score of every document for these query terms (weighted per term when weights are given)."""
+        """BM25 score of every document for these query terms (weighted per term when weights are given).
+
+        bm25s keeps each term's precomputed scores as a sparse column (documents, scores): the query's
+        columns are gathered and summed in one weighted np.bincount, so the cost grows with the documents
+        that hold a query term, not with the size of the corpus times the number of terms."""
         if not self.size or not terms:
             return np.zeros(self.size, dtype=np.float32)
         vocab = getattr(self._retriever, "vocab_dict", {}) or {}
         known = [t for t in dict.fromkeys(terms) if t in vocab]
         if not known:
             return np.zeros(self.size, dtype=np.float32)
+        matrix = getattr(self._retriever, "scores", None)
+        if not isinstance(matrix, dict) or getattr(self._retriever, "nonoccurrence_array", None) is not None:
+            return self._scores_term_by_term(known, weights)  # a BM25 variant scoring absent terms too
+        data, indices, indptr = matrix["data"], matrix["indices"], matrix["indptr"]
+        columns = [int(vocab[t]) for t in known]
+        docs = np.concatenate([indices[indptr[c]:indptr[c + 1]] for c in columns])
+        values = np.concatenate([data[indptr[c]:indptr[c + 1]] * np.float32(1.0 if weights is None else
+                                                                            weights.get(t, 1.0))
+                                 for t, c in zip(known, columns)])
+        return np.bincount(docs, weights=values, minlength=self.size).astype(np.float32)
+
+    def _scores_term_by_term(self, known: list[str], weights: dict[str, float] | None) -> np.ndarray:
         if weights is None:
             return np.asarray(self._retriever.get_scores(known), dtype=np.float32)
         total = np.zeros(self.size, dtype=np.float32)

@@ -12,11 +12,13 @@ accent and case never change an answer.
 from __future__ import annotations
 
 import re
-from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections import Counter, OrderedDict, defaultdict
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from ..text import fold
 
+T = TypeVar("T")
 _TOKEN = re.compile(r"\w+|[^\w\s]", re.UNICODE)
 _WORD = re.compile(r"\w+", re.UNICODE)
 
@@ -46,3 +48,15 @@ class QueryNormalizer:
                 out.append(token)
         text = " ".join(out)
         return re.sub(r"\s+([,.;:!?)])", r"\1", re.sub(r"([(])\s+", r"\1", re.sub(r"\s*'\s*", "'", text)))
+
+
+def cached(cache: "OrderedDict[str, T]", key: str, size: int, compute: Callable[[str], T]) -> T:
+    """A least-recently-used cache of query vectors: popular queries are encoded once."""
+    value = cache.get(key)
+    if value is not None:
+        cache.move_to_end(key)
+        return value
+    value = cache[key] = compute(key)
+    if len(cache) > size:
+        cache.popitem(last=False)
+    return value

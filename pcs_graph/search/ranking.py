@@ -32,6 +32,9 @@ class Ranking:
 
 
 SHIPPED = Ranking("weighted+synonyms+theme", "weighted", dense_weight=0.7, synonyms=True, theme_feedback=0.3)
+# while the server builds its vectors: BM25 with the sector's synonyms and the theme feedback, no dense side
+LEXICAL_ONLY = Ranking("bm25+synonyms+theme (index sémantique en construction)", "bm25", synonyms=True,
+                       theme_feedback=SHIPPED.theme_feedback)
 
 
 def inner_products(vectors: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -59,10 +62,12 @@ def fuse(r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray
             ranks[order] = np.arange(1, len(s) + 1)
             fused += np.where(present, 1.0 / (r.rrf_k + ranks), 0.0)
         return fused
-    d = minmax(dense, allowed)
-    lex_max = float(lexical[allowed].max()) if allowed.any() else 0.0
-    lex = lexical / lex_max if lex_max > 0 else np.zeros(len(lexical))
-    return r.dense_weight * d + (1 - r.dense_weight) * lex
+    out = minmax(dense, allowed)  # a new array: updated in place
+    out *= r.dense_weight
+    lex_max = _max(lexical, allowed)
+    if lex_max > 0:
+        out += (1 - r.dense_weight) * (lexical / lex_max)
+    return out
 
 
 def theme_feedback(fused: np.ndarray, matched: np.ndarray, columns: FacetColumns, r: Ranking) -> np.ndarray:
@@ -79,18 +84,30 @@ def theme_feedback(fused: np.ndarray, matched: np.ndarray, columns: FacetColumns
                 break
     if not best:
         return fused
-    scale = float(fused[matched].max()) or 1.0
-    bonus = np.zeros(len(columns.values["theme"]))
-    for t, value in best.items():
-        bonus[t] = value / scale
-    return fused + r.theme_feedback * bonus[themes] * matched
+    scale = _max(fused, matched) or 1.0
+    out = fused.astype(np.float64)  # a copy, in float64 as the bonus is
+    for t, value in best.items():  # only the rows of the (two) best themes change
+        rows = np.flatnonzero((themes == t) & matched)
+        out[rows] += r.theme_feedback * (value / scale)
+    return out
+
+
+def _max(values: np.ndarray, where: np.ndarray) -> float:
+    """max(values[where]) without copying the selection (0.0 when nothing is selected)."""
+    return float(np.max(values, where=where, initial=-np.inf)) if where.any() else 0.0
 
 
 def minmax(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+    """values rescaled so that the allowed ones span 0..1 (a new array, of the values' type)."""
     if not allowed.any():
         return np.zeros(len(values))
-    lo, hi = float(values[allowed].min()), float(values[allowed].max())
-    return (values - lo) / (hi - lo) if hi > lo else np.ones(len(values))
+    lo = float(np.min(values, where=allowed, initial=np.inf))
+    hi = float(np.max(values, where=allowed, initial=-np.inf))
+    if hi <= lo:
+        return np.ones(len(values))
+    out = values - lo
+    out /= hi - lo
+    return out
 
 
 def top(scores: np.ndarray, matched: np.ndarray, k: int) -> list[int]:

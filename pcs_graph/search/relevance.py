@@ -67,7 +67,6 @@ class Evidence:
         return math.log((self.size + 1) / (df + 0.5))
 
     def concepts(self, query: str, expander: SynonymExpander | None) -> list[Concept]:
-        terms = self.analyzer.terms(query)
         expansion = expander.expand(query) if expander else None
         concepts: list[Concept] = []
         covered: set[str] = set()

@@ -3,12 +3,18 @@
     store = RemoteStore("http://127.0.0.1:7878/query")        # update URL derived: .../update
     store.select("SELECT ?c WHERE { ?c a pcs:Commune } LIMIT 1")
 
-Requirements on the server, checked when the store is opened:
+Requirements on the server, checked before anything is read or written:
 - its default graph is the union of the named graphs (`oxigraph serve --union-default-graph`,
   Fuseki `tdb2:unionDefaultGraph true`, Virtuoso's default behaviour). pcs-graph keeps one named
   graph per document and joins across them (an action in its document's graph, its commune in the
   reference graph), which only the union default graph answers; rewriting every query with
   `FROM <g>` for each of ~200 document graphs would be slow and would change researchers' queries.
+  When the store is opened, a server holding named-graph triples answers the question by a query.
+  An EMPTY server cannot (no query tells "union" from "empty" without data), so the first write of
+  the process is preceded by a probe: one triple written to a scratch named graph
+  (`urn:pcs-graph:union-probe`, a subject of its own), looked for in the default graph, and deleted
+  again, whatever the answer; a server that does not show it is refused before the real write, and
+  holds nothing afterwards.
 - each update request is applied atomically (Oxigraph, Fuseki/TDB2 and Virtuoso do): a document's
   graph is replaced whole or not at all, as with the embedded store.
 
@@ -56,6 +62,8 @@ DEFAULT_ACCEPT = "application/sparql-results+json, text/turtle;q=0.9"
 _NOT_UNION_PROBE = (
     "ASK { { SELECT ?s ?p ?o WHERE { GRAPH ?g { ?s ?p ?o } } LIMIT 1 } FILTER NOT EXISTS { ?s ?p ?o } }"
 )
+_HAS_NAMED_GRAPH_TRIPLE = "ASK { GRAPH ?g { ?s ?p ?o } }"
+PROBE_GRAPH = "urn:pcs-graph:union-probe"
 
 
 def derive_update_url(query_url: str) -> str:
@@ -111,6 +119,8 @@ class RemoteStore:
         self.query_url = query_url
         self.update_url = update_url or derive_update_url(query_url)
         self._virtuoso = False  # learned from the Server header of the first answer
+        # True once a query or a probe showed the default graph is the union (check=False: taken on trust)
+        self._union_checked = not check
         timeout = timeout_s if timeout_s is not None else _seconds(env.get("PCS_STORE_TIMEOUT"))
         self._client = httpx.Client(
             auth=credentials_from(env),
@@ -182,6 +192,11 @@ class RemoteStore:
         return RawResult(response.content, _media_type(response))
 
     def update(self, update: str) -> None:
+        if not self._union_checked:
+            self.probe_union_default_graph()
+        self._write(update)
+
+    def _write(self, update: str) -> None:
         if self._virtuoso:
             update = insert_data_as_templates(update)
         self._post(self.update_url, {"update": with_prefixes(update)})
@@ -209,13 +224,33 @@ class RemoteStore:
     # --- checks -------------------------------------------------------------------------------
 
     def check_union_default_graph(self) -> None:
-        """Refuse a server whose default graph is not the union of its named graphs (see module doc)."""
+        """Refuse a server whose default graph is not the union of its named graphs (see module doc).
+        Conclusive when the server holds a named-graph triple; on an empty server the first write probes."""
         if self.ask(_NOT_UNION_PROBE):
-            raise StoreError(
-                f"le store distant {self.query_url} n'interroge pas l'union des graphes nommés par défaut : "
-                "lancez-le avec l'option équivalente (oxigraph serve --union-default-graph, "
-                "Fuseki : tdb2:unionDefaultGraph true)"
-            )
+            raise self._not_union()
+        self._union_checked = self._union_checked or self.ask(_HAS_NAMED_GRAPH_TRIPLE)
+
+    def probe_union_default_graph(self) -> None:
+        """Write one triple in a scratch named graph, look for it in the default graph, delete it (always),
+        and refuse the server when the default graph did not show it. Leaves the server as it was."""
+        import uuid
+
+        triple = f"<urn:pcs-graph:union-probe:{uuid.uuid4().hex}> <urn:pcs-graph:probe> \"union\""
+        self._write(f"INSERT DATA {{ GRAPH <{PROBE_GRAPH}> {{ {triple} }} }}")
+        try:
+            seen = self.ask(f"ASK {{ {triple} }}")
+        finally:
+            self._write(f"DELETE DATA {{ GRAPH <{PROBE_GRAPH}> {{ {triple} }} }}")
+        if not seen:
+            raise self._not_union()
+        self._union_checked = True
+
+    def _not_union(self) -> StoreError:
+        return StoreError(
+            f"le store distant {self.query_url} n'interroge pas l'union des graphes nommés par défaut : "
+            "lancez-le avec l'option équivalente (oxigraph serve --union-default-graph, "
+            "Fuseki : tdb2:unionDefaultGraph true)"
+        )
 
 
 _VIRTUOSO_SYSTEM_GRAPHS = ('FILTER(!STRSTARTS(STR(?g), "http://www.openlinksw.com/") && ?g != <http://www.w3.org/ns/ldp#> '

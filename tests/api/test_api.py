@@ -170,7 +170,7 @@ def test_openapi_documents_every_endpoint_with_examples(live_server: str) -> Non
     paths = spec["paths"]
     for path in ("/api/search", "/api/classify", "/api/actions/{path}", "/api/communes", "/api/communes/{nis}",
                  "/api/action-types", "/api/action-types/{code}", "/api/partners", "/api/partners/{slug}",
-                 "/api/stats", "/sparql"):
+                 "/api/stats", "/api/health", "/sparql"):
         assert path in paths, path
     q = next(p for p in paths["/api/search"]["get"]["parameters"] if p["name"] == "q")
     assert q["examples"]
@@ -210,6 +210,9 @@ def test_pcs_serve_on_an_empty_store_ingests_the_corpus_then_serves(tmp_path) ->
         else:
             raise AssertionError("pcs serve did not answer within 180 s")
         assert stats.json()["totals"]["actions"] == CORPUS_ACTIONS
+        while httpx.get(f"http://127.0.0.1:{port}/api/health", timeout=5).json()["search"]["state"] != "ready":
+            assert time.monotonic() < deadline, "the search index was not built in the background in time"
+            time.sleep(0.5)
         hits = httpx.get(f"http://127.0.0.1:{port}/api/search", params={"q": "personnes isolées"}).json()["hits"]
         assert hits[0]["nis"] == "53053"
     finally:

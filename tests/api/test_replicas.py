@@ -62,6 +62,14 @@ def search_until(base_url: str, path: str, found: Callable[[dict], bool], tries:
     raise AssertionError(f"{base_url}{path} never showed the new document: {body}")
 
 
+def wait_for_search(base_url: str, timeout_s: float = 180.0) -> None:
+    """Until the replica's /api/health says its search index is built (hybrid ranking in service)."""
+    deadline = time.monotonic() + timeout_s
+    while httpx.get(f"{base_url}/api/health", timeout=30).json()["search"]["state"] != "ready":
+        assert time.monotonic() < deadline, f"{base_url}: search index not ready after {timeout_s} s"
+        time.sleep(0.3)
+
+
 def action_count(base_url: str) -> int:
     response = httpx.get(f"{base_url}/sparql?query={COUNT_ACTIONS}",
                          headers={"Accept": "application/sparql-results+json"}, timeout=60)
@@ -72,7 +80,7 @@ def get_routes(base_url: str) -> list[str]:
     """Every JSON GET route without a path parameter, plus one commune and one action type."""
     spec = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
     routes = [p for p, ops in spec["paths"].items() if "get" in ops and p.startswith("/api/") and "{" not in p]
-    routes = [r for r in routes if r != "/api/search"]
+    routes = [r for r in routes if r not in ("/api/search", "/api/health")]  # health: each replica's own build
     return sorted(routes) + ["/api/search?q=personnes%20isol%C3%A9es", "/api/search?q=solitude%20des%20a%C3%AEn%C3%A9s",
                              "/api/communes/53053", "/api/action-types/5.5.01"]
 
@@ -82,6 +90,8 @@ def test_two_api_processes_on_one_remote_store_give_the_same_answers(remote_sett
     store = {"PCS_STORE": remote_settings.store}
     with ApiServer({**store, "PCS_INDEX_DIR": str(tmp_path / "index-a")}) as a, \
          ApiServer({**store, "PCS_INDEX_DIR": str(tmp_path / "index-b")}) as b:
+        for replica in (a, b):  # each builds its own index in the background; compare hybrid answers
+            wait_for_search(replica.base_url)
         routes = get_routes(a.base_url)
         first = answers(a.base_url, routes)
         assert without_index_notes(first) == without_index_notes(answers(b.base_url, routes))

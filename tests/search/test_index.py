@@ -122,3 +122,51 @@ def test_a_failed_write_leaves_the_previous_index_whole(workspace: Workspace, em
     assert after.manifest == before and after.size == 32
     leftovers = [p.name for p in index_dir(workspace).parent.iterdir() if p.name.startswith(".")]
     assert leftovers == []
+
+
+def test_identical_actions_share_one_vector_and_answer_alike(workspace: Workspace, embedder: Embedder) -> None:
+    Ingestor.of(workspace).ingest(MONS)  # Mons prints 5.5.01 three times, with the same label
+    report = update_index(workspace, embedder, classify=False)
+    index = SearchIndex.load(index_dir(workspace))
+
+    assert index.size == 32 and index.unique_vectors.shape[0] < 32  # stored once, read once per query
+    assert report.texts < 2 * 32  # each distinct own text and context embedded once
+    rows = [i for i, h in enumerate(index.manifest.hashes) if index.manifest.hashes.count(h) > 1]
+    assert len(rows) >= 3
+    vectors = index.vectors
+    assert all((vectors[i] == vectors[rows[0]]).all() for i in rows if index.manifest.hashes[i] == index.manifest.hashes[rows[0]])
+
+    engine = SearchEngine.open(workspace, embedder)
+    hits = [h for h in engine.search("rencontre pour personnes isolées", k=10).hits if h.code == "5.5.01"]
+    assert len({h.why.dense_similarity for h in hits}) == 1 and len(hits) >= 2
+
+
+def test_a_change_of_recipe_rebuilds_everything(workspace: Workspace, embedder: Embedder) -> None:
+    from dataclasses import replace
+
+    Ingestor.of(workspace).ingest(HASTIERE)
+    assert update_index(workspace, embedder, classify=False).rebuilt
+    full = Workspace(replace(workspace.settings, index_recipe="full"))
+    full.__dict__["store"] = workspace.store  # the same open store, another recipe
+
+    report = update_index(full, embedder, classify=False)
+
+    assert report.rebuilt and report.embedded == 12 and "recette" in report.reason
+    assert json.loads((index_dir(workspace) / MANIFEST).read_text())["recipe"] == "full"
+
+
+def test_lexical_scores_sum_the_query_terms_columns_like_bm25s(workspace: Workspace, embedder: Embedder) -> None:
+    from pcs_graph.search.actions import embedded_text
+    from pcs_graph.search.lexical import FrenchAnalyzer
+
+    Ingestor.of(workspace).ingest(MONS)
+    analyzer = FrenchAnalyzer()
+    texts = [embedded_text(a) for a in load_actions(workspace.store, workspace.uris)]
+    lexical = LexicalIndex.build(texts, analyzer)
+    weights = {"person": 1.0, "isol": 1.0, "rencontr": 0.5, "absent-term": 1.0}
+
+    fast = lexical.scores(list(weights), weights)
+    slow = lexical._scores_term_by_term([t for t in weights if t != "absent-term"], weights)
+
+    assert fast.shape == (32,) and fast.max() > 0
+    assert abs(fast - slow).max() < 1e-5

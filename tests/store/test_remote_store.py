@@ -10,6 +10,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import httpx
 import pytest
 from conftest import MONS
 from remote_server import OxigraphServer, free_port, oxigraph_server, remote_settings  # noqa: F401
@@ -54,14 +55,62 @@ def test_pcs_reports_an_unreachable_store_in_one_sentence():
     assert "store distant injoignable" in done.stderr and "Traceback" not in done.stderr
 
 
+def plain_oxigraph(location: Path) -> OxigraphServer:
+    """`oxigraph serve` WITHOUT --union-default-graph: its default graph is a graph of its own."""
+    server = OxigraphServer(location)
+    server._command.remove("--union-default-graph")
+    return server
+
+
+def triples(server: OxigraphServer) -> tuple[int, int]:
+    """(triples the default graph shows, triples in named graphs), asked by raw HTTP (no check)."""
+    counts = []
+    for pattern in ("?s ?p ?o", "GRAPH ?g { ?s ?p ?o }"):
+        response = httpx.post(server.query_url, data={"query": f"SELECT (COUNT(*) AS ?n) WHERE {{ {pattern} }}"},
+                              headers={"Accept": "application/sparql-results+json"}, timeout=30)
+        counts.append(int(response.json()["results"]["bindings"][0]["n"]["value"]))
+    return counts[0], counts[1]
+
+
 def test_a_server_without_union_default_graph_is_refused(tmp_path):
-    with OxigraphServer(tmp_path / "plain") as server:
-        server._command.remove("--union-default-graph")
-        server.stop()
-        server.start()
-        RemoteStore(server.query_url).update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
+    with plain_oxigraph(tmp_path / "plain") as server:
+        RemoteStore(server.query_url, check=False).update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
         with pytest.raises(StoreError, match="--union-default-graph"):
             RemoteStore(server.query_url)
+
+
+def test_an_empty_server_without_union_default_graph_is_refused_before_ingest_writes_anything(tmp_path):
+    with plain_oxigraph(tmp_path / "plain") as server:
+        done = subprocess.run([str(Path(sys.executable).with_name("pcs")), "ingest", str(MONS), "--store",
+                               server.query_url], capture_output=True, text=True, timeout=120)
+        assert done.returncode == 2, done.stdout + done.stderr
+        assert "--union-default-graph" in done.stderr and "Traceback" not in done.stderr
+        assert "actions" not in done.stdout  # no document was reported written
+        assert triples(server) == (0, 0)  # the probe's triple was deleted again, nothing else was written
+
+
+def test_the_write_probe_passes_on_a_union_server_and_leaves_nothing(remote_settings, oxigraph_server):
+    store = RemoteStore(remote_settings.store)  # empty: the opening query cannot tell, the first write probes
+    store.update("INSERT DATA { GRAPH <urn:g> { <urn:s> <urn:p> <urn:o> } }")
+    assert store.select("SELECT ?s ?g WHERE { GRAPH ?g { ?s ?p ?o } }") == [{"s": "urn:s", "g": "urn:g"}]
+    assert triples(oxigraph_server) == (1, 1)  # the union shows the one named-graph triple, no probe left
+
+
+def test_pcs_index_never_reports_success_over_zero_actions_when_the_store_holds_some(tmp_path):
+    from pcs_graph.config import Settings
+    from pcs_graph.load import Ingestor
+    from pcs_graph.search.index import IndexStateError, update_index
+    from pcs_graph.store.workspace import Workspace
+
+    with plain_oxigraph(tmp_path / "plain") as server:
+        ws = Workspace(Settings(store=server.query_url, index_dir=str(tmp_path / "index")))
+        ws.__dict__["store"] = RemoteStore(server.query_url, check=False)  # a server we could not check
+        Ingestor.of(ws).ensure_reference()
+        Ingestor.of(ws).ingest(MONS)
+        with pytest.raises(IndexStateError, match="union"):
+            update_index(ws, classify=False)
+        ws.close()
+    assert not (tmp_path / "index").exists()
 
 
 def test_a_syntax_error_is_a_query_error_with_the_servers_message(remote_settings):
