@@ -29,9 +29,8 @@ VARIANTS = [
     Ranking("dense", "dense", synonyms=False),
     Ranking("rrf", "rrf", synonyms=False),
     Ranking("weighted", "weighted", synonyms=False),
-    Ranking("weighted+synonyms", "weighted", synonyms=True),
-    Ranking("weighted+synonyms+theme(1 theme)", "weighted", synonyms=True, theme_feedback=0.3, feedback_themes=1),
-    Ranking("same, dense weight 0.5", "weighted", dense_weight=0.5, synonyms=True, theme_feedback=0.3),
+    Ranking("weighted+synonyms, dense weight 0.7", "weighted", dense_weight=0.7, synonyms=True),
+    Ranking("weighted+synonyms+theme (shipped before)", "weighted", dense_weight=0.7, synonyms=True, theme_feedback=0.3),
     SHIPPED,
 ]
 
