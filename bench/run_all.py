@@ -25,6 +25,7 @@ BENCH = Path(__file__).resolve().parent
 def plan(quick: bool) -> dict[str, list[str]]:
     return {
         "search_quality": ["search_quality.py"],
+        "classifier_quality": ["classifier_quality.py", "--dry-run"],
         "search_speed": ["search_speed.py", "--actions", "20000" if quick else "100000",
                          "--queries", "100" if quick else "200"],
         "load": ["load.py", "--duration", "10" if quick else "30", "--clients", "200", "--think", "5"],

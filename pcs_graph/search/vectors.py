@@ -12,7 +12,7 @@ Recipes:
   public, written as one text. Each distinct own text and each distinct context is embedded once, so
   the model reads the type, theme and axis words once per combination instead of once per action
   (~16 tokens per action instead of ~50). The weight 0.25 measured best among 0.15-0.4 on
-  bench/judged_queries.json (see README, Search).
+  the earlier judged set of 44 queries (issue 12).
 - FULL: one embedding of the whole `embedded_text` per distinct text (the recipe before issue 12).
 
 `PCS_INDEX_RECIPE=full` (`Settings.index_recipe`) selects the latter; the manifest records the recipe, and a change of recipe
