@@ -8,6 +8,10 @@ classifier's assignments) appends `stamp_update` to its single SPARQL update, so
 the data change together. The stamp is two triples on the dataset's URI in `graph/registry`:
 `dcterms:modified` (the last write, to the microsecond) and `dcterms:issued` (the first one, kept).
 
+Two writers at once on a SPARQL server under snapshot isolation (`oxigraph serve`: each update
+deletes the `dcterms:modified` it sees and inserts its own) leave two values: `read_state` takes
+the latest, and the next write deletes both. (The embedded store is opened by one process at a time.)
+
 `read_state` reads them with every graph's `pcs:contentHash` (one row per named graph, whatever the
 number of actions) and hashes the lot into `token`: equal tokens mean the same data, as long as
 every write goes through the project. A store written by an older version, or by hand with SPARQL

@@ -45,3 +45,20 @@ def test_the_stamp_is_two_triples_in_the_registry_graph(workspace) -> None:
     assert sorted((r["g"], r["p"]) for r in rows) == [
         (str(workspace.uris.graph("registry")), "http://purl.org/dc/terms/issued"),
         (str(workspace.uris.graph("registry")), "http://purl.org/dc/terms/modified")]
+
+
+def test_two_writers_at_once_leave_two_stamps_the_latest_is_read_and_the_next_write_keeps_one(workspace) -> None:
+    # a SPARQL server under snapshot isolation (oxigraph serve) applies two concurrent updates each
+    # deleting the old `dcterms:modified` and inserting its own: both values remain. Written here by hand.
+    registry, dataset = workspace.uris.graph("registry"), workspace.uris.dataset()
+    modified = "http://purl.org/dc/terms/modified"
+    xsd = "http://www.w3.org/2001/XMLSchema#dateTime"
+    workspace.store.update(f"DELETE WHERE {{ GRAPH <{registry}> {{ <{dataset}> <{modified}> ?m }} }}")
+    workspace.store.update(f'INSERT DATA {{ GRAPH <{registry}> {{ <{dataset}> <{modified}> '
+                           f'"2026-12-01T10:00:00.000001Z"^^<{xsd}>, "2026-12-01T10:00:00.000002Z"^^<{xsd}> }} }}')
+    state = read_state(workspace.store, workspace.uris)
+    assert state.modified.isoformat() == "2026-12-01T10:00:00.000002+00:00"  # the latest of the two
+
+    workspace.store.update(stamp_update(workspace.uris))
+    rows = workspace.store.select(f"SELECT ?m WHERE {{ GRAPH <{registry}> {{ <{dataset}> <{modified}> ?m }} }}")
+    assert len(rows) == 1 and read_state(workspace.store, workspace.uris).modified > state.modified
