@@ -150,7 +150,6 @@ def test_a_killed_sparql_server_comes_back_before_or_after_the_document(large_pl
         settings = Settings(store=server.query_url)
         with Workspace(settings) as ws:
             Ingestor.of(ws).ensure_reference()
-        before = graph_sizes(settings)
         started = time.monotonic()
         subprocess.run(ingest_command(large_plan, settings), check=True, capture_output=True, timeout=300)
         full_run_s = time.monotonic() - started
