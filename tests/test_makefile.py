@@ -6,6 +6,7 @@ exist yet prints every command the target would run, without running any.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import tomllib
@@ -20,8 +21,11 @@ pytestmark = pytest.mark.skipif(shutil.which("make") is None, reason="make is ab
 
 
 def dry_run(target: str, venv: str) -> str:
-    done = subprocess.run(["make", "-n", target, f"VENV={venv}"], cwd=REPO_ROOT, capture_output=True, text=True,
-                          timeout=60)
+    # Under `make test` this runs inside a make: without its variables, the inner make prints no
+    # "Entering directory" lines and behaves as one typed in a shell.
+    env = {key: value for key, value in os.environ.items() if key not in ("MAKEFLAGS", "MAKELEVEL", "MFLAGS")}
+    done = subprocess.run(["make", "--no-print-directory", "-n", target, f"VENV={venv}"], cwd=REPO_ROOT,
+                          capture_output=True, text=True, timeout=60, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout.replace(venv, "$VENV")  # the temporary folder's name says "pytest"
 
