@@ -27,6 +27,7 @@ from ..errors import PcsError
 from ..graph.sources import SOURCE_KINDS
 from ..ingest.metadata import publication_from
 from ..load import Ingestor
+from ..store.staging import first_load
 from ..store.workspace import Workspace
 from .common import (
     StoreOpt,
@@ -69,28 +70,31 @@ def ingest(
             publication = publication_from("--source-url", source_url, {"source_kind": source_kind}, "source_kind")
         except PcsError as e:
             fail(e)
-    kept = "chaque document est dans le store en entier ou pas du tout ; relancez la commande pour verser le reste"
+    kept = ("chaque document est dans le store en entier ou pas du tout (un premier chargement, dans un store "
+            "sans document, n'est versé qu'à la fin) ; relancez la commande pour verser le reste")
     with interruptible(kept), Workspace(settings_for(store, update_url)) as ws:  # the store's close bounded too
-        ingestor = Ingestor.of(ws)
-        try:
-            ingestor.ensure_reference()
-        except PcsError as e:
-            fail(e)
-        with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                      console=err, transient=True) as progress:
-            task = progress.add_task("Ingestion", total=len(files))
-            for path in files:
-                progress.update(task, description=f"Ingestion de {path.name}")
-                try:
-                    result = ingestor.ingest(path, commune=commune, programme=programme, publication=publication)
-                except PcsError as e:
-                    failures += 1
-                    err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
-                else:
-                    console.print(f"{result.status:>9}  {result.actions:>4} actions  {path}", highlight=False, soft_wrap=True)
-                    for warning in result.warnings:
-                        err.print(f"[yellow]Avertissement[/] : {warning}", highlight=False)
-                progress.advance(task)
+        with first_load(ws.store) as target:  # a store with no document yet: staged, swapped in at the end
+            ingestor = Ingestor.of(ws, target)
+            try:
+                ingestor.ensure_reference()
+            except PcsError as e:
+                fail(e)
+            with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                          console=err, transient=True) as progress:
+                task = progress.add_task("Ingestion", total=len(files))
+                for path in files:
+                    progress.update(task, description=f"Ingestion de {path.name}")
+                    try:
+                        result = ingestor.ingest(path, commune=commune, programme=programme, publication=publication)
+                    except PcsError as e:
+                        failures += 1
+                        err.print(f"[bold red]Erreur[/] : {e}", highlight=False)
+                    else:
+                        console.print(f"{result.status:>9}  {result.actions:>4} actions  {path}", highlight=False,
+                                      soft_wrap=True)
+                        for warning in result.warnings:
+                            err.print(f"[yellow]Avertissement[/] : {warning}", highlight=False)
+                    progress.advance(task)
         if index and failures < len(files):
             _update_index(ws)
     if failures:

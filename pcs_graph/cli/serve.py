@@ -25,6 +25,7 @@ import typer
 from ..config import Settings
 from ..errors import PcsError
 from ..load import Ingestor
+from ..store.staging import first_load
 from ..store.workspace import Workspace
 from .common import StoreOpt, UpdateUrlOpt, corpus_files, err, settings_for
 from .progress import HARD_STOP_S, interruptible
@@ -35,16 +36,12 @@ if TYPE_CHECKING:
 SHUTDOWN_S = 3  # seconds open requests get to finish on SIGINT/SIGTERM (then HARD_STOP_S ends the process)
 
 
-def is_empty(ws: Workspace) -> bool:
-    return not ws.store.ask("ASK { ?a a pcs:Action }")
-
-
 def prepare(settings: Settings) -> None:
     """Ingest the bundled corpus when the store holds no action yet (the index is the app's job)."""
-    with Workspace(settings) as ws:
-        ingestor = Ingestor.of(ws)
+    with Workspace(settings) as ws, first_load(ws.store) as target:
+        ingestor = Ingestor.of(ws, target)
         ingestor.ensure_reference()
-        if not is_empty(ws):
+        if target.ask("ASK { ?a a pcs:Action }"):
             return
         files = corpus_files()
         err.print(f"Store vide : ingestion du corpus fourni ({len(files)} documents)…")

@@ -72,9 +72,9 @@ class Ingestor:
         self.programmes = programmes or Programmes.load()
 
     @classmethod
-    def of(cls, ws: Workspace) -> "Ingestor":
-        """The ingestor writing to a workspace's store."""
-        return cls(ws.store, ws.uris, ws.communes, ws.programmes)
+    def of(cls, ws: Workspace, store: Store | None = None) -> "Ingestor":
+        """The ingestor writing to a workspace's store (or to `store`: a first load's staged copy)."""
+        return cls(store or ws.store, ws.uris, ws.communes, ws.programmes)
 
     # --- reference data and ontology --------------------------------------------------------
 

@@ -5,10 +5,14 @@
     store.close()
 
 One process at a time holds the folder (RocksDB's lock); a second one may open it read-only.
+`EmbeddedStore.in_memory()` is the same store held in memory (a first load is staged in one, see
+`staging`).
 """
 
 from __future__ import annotations
 
+import gc
+import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -17,25 +21,43 @@ from rdflib import Graph
 from ..errors import QueryError, StoreError
 from ..graph.vocab import PREFIXES
 from .base import GRAPH_FORMATS, RESULT_FORMATS, RawResult, Row, term_value
+from .swap import discard_leftovers, loading_folder, recover_swap, swap_in
 
 
 class EmbeddedStore:
     """pyoxigraph on disk (RocksDB). One writer process at a time holds the directory."""
 
     def __init__(self, path: Path | str, read_only: bool = False) -> None:
-        self.path = Path(path)
+        folder = Path(path)
+        self.path: Path | None = folder  # None: held in memory
         self.read_only = read_only
+        self.updates = 0  # updates applied through this object
         try:
             if read_only:
-                self._store = ox.Store.read_only(str(self.path))
+                self._store = ox.Store.read_only(str(folder))
             else:
-                self.path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(self.path))
+                recover_swap(folder)  # a first load killed between its two renames
+                folder.mkdir(parents=True, exist_ok=True)
+                self._store = ox.Store(str(folder))
+                discard_leftovers(folder)  # the lock is held: no load of another process is under way
         except OSError as e:
             raise StoreError(
-                f"impossible d'ouvrir le store {self.path} : {e}. "
+                f"impossible d'ouvrir le store {folder} : {e}. "
                 "Un autre processus (pcs serve ?) l'utilise peut-être : arrêtez-le ou passez par son API."
             ) from None
+
+    @classmethod
+    def in_memory(cls) -> "EmbeddedStore":
+        """An empty store in memory, with the same interface (nothing on disk)."""
+        store = cls.__new__(cls)
+        store.path, store.read_only, store.updates, store._store = None, False, 0, ox.Store()
+        return store
+
+    def in_memory_copy(self) -> "EmbeddedStore":
+        """A store in memory holding what this one holds."""
+        copy = EmbeddedStore.in_memory()
+        copy._store.bulk_extend(self._store)
+        return copy
 
     def _query(self, query: str) -> object:
         try:
@@ -78,6 +100,7 @@ class EmbeddedStore:
     def update(self, update: str) -> None:
         try:
             self._store.update(update, prefixes=PREFIXES)
+            self.updates += 1
         except SyntaxError as e:
             raise QueryError(f"mise à jour SPARQL invalide : {e}") from None
         except OSError as e:
@@ -93,6 +116,28 @@ class EmbeddedStore:
         quads = self._store.quads_for_pattern(None, None, None, None)
         triples = {ox.Triple(q.subject, q.predicate, q.object) for q in quads}
         return ox.serialize(sorted(triples, key=str), format=fmt, prefixes=PREFIXES)
+
+    def replace_with(self, other: "EmbeddedStore") -> None:
+        """This folder's content replaced by `other`'s whole: bulk-loaded into a new folder (not atomic,
+        but nobody sees that folder), then swapped in by renames (see `swap`). Until the swap the folder
+        is as it was, whatever happens; the store is open again afterwards."""
+        if self.path is None or self.read_only:
+            raise StoreError("seul un store sur disque ouvert en écriture peut être remplacé")
+        loading = loading_folder(self.path)
+        if loading.exists():
+            shutil.rmtree(loading)
+        new = ox.Store(str(loading))
+        new.bulk_extend(other._store)
+        new.flush()
+        del new
+        self._store.flush()
+        del self._store
+        gc.collect()  # RocksDB's lock is released when the last reference goes
+        try:
+            swap_in(loading, self.path)
+        finally:  # an interruption between the renames: the old folder back, then open
+            recover_swap(self.path)
+            self._store = ox.Store(str(self.path))
 
     def flush(self) -> None:
         self._store.flush()

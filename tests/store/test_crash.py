@@ -3,8 +3,10 @@ document or after it, never in between, and the next ingest completes.
 
 The document is generated large (thousands of coded actions, a write of several megabytes) so that
 the kill points, drawn with a fixed seed over the length of a complete run, fall in the parsing and
-in the middle of the write. Both backends: the embedded store (RocksDB transaction) and a remote
-`oxigraph serve` (the request is either received whole and applied in one transaction, or not).
+in the middle of the write. Both backends: the embedded store and a remote `oxigraph serve` (the
+request is either received whole and applied in one transaction, or not). The embedded store twice:
+holding no document yet (a first load, staged in memory and swapped in by renames: see
+store/staging.py) and holding one (the document's one update, a RocksDB transaction).
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import HASTIERE
 from remote_server import OxigraphServer, oxigraph_server, remote_settings  # noqa: F401
 
 from pcs_graph.config import Settings
@@ -69,11 +72,13 @@ class Backend:
 
 
 class EmbeddedBackend(Backend):
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, holding: Path | None = None) -> None:
         self.root = root
         self.base = Settings(store=str(root / "base"))
         with Workspace(self.base) as ws:
             Ingestor.of(ws).ensure_reference()
+            if holding is not None:
+                Ingestor.of(ws).ingest(holding)
 
     def fresh(self, name: str) -> Settings:
         target = self.root / name
@@ -133,8 +138,9 @@ def large_plan(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return write_large_plan(tmp_path_factory.mktemp("crash") / "namur_pcs_2020-2025.txt", ACTIONS, SEED)
 
 
-def test_a_killed_ingest_leaves_the_embedded_store_before_or_after_the_document(large_plan, tmp_path):
-    found = kill_ingests_at_random_points(EmbeddedBackend(tmp_path), large_plan, tries=8)
+@pytest.mark.parametrize("holding", [None, HASTIERE], ids=["first-load", "store-with-a-document"])
+def test_a_killed_ingest_leaves_the_embedded_store_before_or_after_the_document(large_plan, tmp_path, holding):
+    found = kill_ingests_at_random_points(EmbeddedBackend(tmp_path, holding), large_plan, tries=8)
     assert len(found) == 8
 
 
