@@ -5,8 +5,9 @@ or any SPARQL 1.1 server.
     store = open_store(Settings(store="http://127.0.0.1:7878/query"))   # remote (update URL derived)
     store.select("SELECT ?c WHERE { ?c a pcs:Commune } LIMIT 1")
 
-Holds the `Store` protocol (`base`), the backends (`embedded`, `remote`) and the `Workspace`, the one
-object a command or the API opens: settings, store, URIs, communes.
+Holds the `Store` protocol (`base`), the backends (`embedded`, `remote`), the write stamp (`state`),
+a first load staged in memory (`staging`) and swapped in by renames (`swap`), and the `Workspace`, the
+one object a command or the API opens: settings, store, URIs, communes.
 May import: the graph model and the foundation.
 """
 
