@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib.namespace import XSD
 
@@ -21,6 +21,7 @@ from .nomenclature import Code, parse_code
 from .ntriples import Triples, iri, literal
 from .programmes import Programmes
 from .records import ActionRecord, PlanDocument, Publication
+from .sheet import PracticeSheet, sheet_triples
 from .sources import publication_date, source_kind
 from .uris import Uris
 from .vocab import DCTERMS, PCS, PROV, RDF, RDFS, SKOS
@@ -195,8 +196,6 @@ def _add_action(out: DocumentTriples, uris: Uris, a: str, action: ActionRecord, 
         g.add(a, COMMENT, literal(action.note))
     if action.citation:
         g.add(a, D_CITATION, literal(action.citation))
-    if action.description:
-        g.add(a, D_DESCRIPTION, literal(action.description, lang=FR))
     if action.heading:
         g.add(a, P["sourceHeading"], literal(action.heading, lang=FR))
     if action.span.line is not None:
@@ -216,8 +215,9 @@ def _add_action(out: DocumentTriples, uris: Uris, a: str, action: ActionRecord, 
         g.add(a, P["classificationStatus"], C["Declared"])
     elif action.stated_axis and not action.code:
         g.add(a, P["axis"], iri(uris.axis(action.stated_axis, axes_scheme)))
-    for public in action.target_publics:
-        g.add(a, P["targetPublic"], literal(public, lang=FR))
+    sheet = action.sheet or PracticeSheet()
+    sheet_triples(g, uris, a, replace(sheet, description=sheet.description or action.description,
+                                      publics_read=tuple(dict.fromkeys(sheet.publics_read + action.target_publics))))
     for p in action.partners:
         pu = str(uris.partner(p.name))
         out.partners.setdefault(pu, (p.name, p.kind if p.kind in PARTNER_KINDS else None))  # the first spelling names it

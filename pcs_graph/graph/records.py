@@ -7,6 +7,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .sheet import PracticeSheet
+
 
 @dataclass(frozen=True)
 class SourceSpan:
@@ -67,6 +69,7 @@ class ActionRecord:
     citation: str | None = None  # a source given without a web address, kept as printed
     dropped: bool = False  # the source says the action was removed from the plan
     note: str | None = None  # what the source says around it (kept for dropped actions)
+    sheet: PracticeSheet | None = None  # what its description says: publics, status, period, figures, contact
 
 
 @dataclass

@@ -1,0 +1,215 @@
+"""The practice sheet of an action: what it is, for whom, since when, whether it still runs, results, contact.
+
+    sheet = PracticeSheet(description="une halte accueil … pour les 0 - 3 ans", publics=("enfants",),
+                          publics_read=("0 - 3 ans",))
+    validate_sheet(sheet)                           # [] (or precise errors, e.g. an unknown status)
+    sheet_triples(t, Uris(), action_iri, sheet)     # the statements below, into a document's Triples
+    sheet = read_sheet(store, Uris(), action_uri)   # back from any store with `select(query) -> rows`
+
+Every fact of a sheet sits in the graph of the document (or edit) it was read from, next to the
+action's label: the action's `dcterms:source` / `prov:wasDerivedFrom` is where each was read.
+
+Predicates (subject: the action):
+- `dcterms:description` "…"@fr — what the source says about the action, as printed.
+- `pcs:targetGroup` → a concept of `pcs:TargetPublicScheme` (`skos:notation` "enfants", …), and
+  `pcs:targetPublic` "0 - 3 ans"@fr — the words the public was read from (or a table's public cell).
+- `pcs:status` → a concept of `pcs:ActionStatusScheme` (`skos:notation` planned | running | suspended
+  | stopped | completed), only when the source states it; `pcs:statusDate` the date it states
+  (xsd:gYear "2023", xsd:gYearMonth "2021-09" or xsd:date); `pcs:statusAsPrinted` "abandonnée en 2023"@fr.
+- `schema:startDate`, `schema:endDate` — the period the source states (xsd:gYear, gYearMonth or date).
+- `pcs:result` "23 personnes"@fr — a figure as printed, with the sentence it comes from.
+- `pcs:contact` "…" — a contact point exactly as the source publishes it for the action or its plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from rdflib.namespace import XSD
+
+from .ntriples import Triples, iri, literal
+from .uris import Uris
+from .vocab import DCTERMS, PCS, SCHEMA, SKOS
+
+STATUSES: dict[str, str] = {
+    "planned": "prévue",
+    "running": "en cours",
+    "suspended": "suspendue",
+    "stopped": "arrêtée",
+    "completed": "terminée",
+}
+PUBLICS: dict[str, str] = {
+    "enfants": "Enfants",
+    "jeunes": "Jeunes",
+    "aines": "Aînés",
+    "familles": "Familles",
+    "personnes-isolees": "Personnes isolées",
+    "personnes-handicapees": "Personnes handicapées / PMR",
+    "primo-arrivants": "Primo-arrivants",
+    "demandeurs-emploi": "Demandeurs d'emploi",
+    "allocataires-sociaux": "Allocataires sociaux",
+    "tout-public": "Tout public",
+}
+_ISO = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
+
+P_STATUS, P_STATUS_DATE, P_STATUS_PRINTED = PCS.status, PCS.statusDate, PCS.statusAsPrinted
+P_GROUP, P_PUBLIC, P_RESULT, P_CONTACT = PCS.targetGroup, PCS.targetPublic, PCS.result, PCS.contact
+P_START, P_END, P_DESCRIPTION = SCHEMA.startDate, SCHEMA.endDate, DCTERMS.description
+
+
+@dataclass(frozen=True)
+class PracticeSheet:
+    """What a source says about an action beyond its label; None / () where it says nothing."""
+
+    description: str | None = None
+    publics: tuple[str, ...] = ()  # notations of PUBLICS
+    status: str | None = None  # a notation of STATUSES
+    status_date: str | None = None  # ISO: "2023", "2021-09" or "2021-09-14"
+    status_as_printed: str | None = None
+    start_date: str | None = None
+    end_date: str | None = None
+    results: tuple[str, ...] = ()  # figures as printed, each with its sentence
+    contact: str | None = None  # as published
+    publics_read: tuple[str, ...] = field(default=())  # the words the publics were read from
+
+    @property
+    def empty(self) -> bool:
+        return self == PracticeSheet()
+
+
+def status_concept(notation: str) -> str:
+    """'stopped' → the IRI of pcs:StatusStopped."""
+    return str(PCS["Status" + notation.capitalize()])
+
+
+def public_concept(notation: str) -> str:
+    """'personnes-isolees' → the IRI of pcs:PublicPersonnesIsolees."""
+    return str(PCS["Public" + "".join(part.capitalize() for part in notation.split("-"))])
+
+
+def date_datatype(value: str) -> str:
+    """The XSD datatype of an ISO year, year-month or date ("2023" → xsd:gYear)."""
+    return str({4: XSD.gYear, 7: XSD.gYearMonth}.get(len(value), XSD.date))
+
+
+def validate_sheet(sheet: PracticeSheet) -> list[str]:
+    """Every problem of a sheet, each naming the field, the value and what is expected (empty: valid)."""
+    errors: list[str] = []
+    if sheet.status is not None and sheet.status not in STATUSES:
+        errors.append(f"status: statut inconnu {sheet.status!r} / unknown status (attendu / expected: "
+                      f"{', '.join(STATUSES)})")
+    for public in sheet.publics:
+        if public not in PUBLICS:
+            errors.append(f"publics: public inconnu {public!r} / unknown public (attendu / expected: "
+                          f"{', '.join(PUBLICS)})")
+    for name in ("status_date", "start_date", "end_date"):
+        value = getattr(sheet, name)
+        if value is not None and not _valid_date(value):
+            errors.append(f"{name}: date mal formée {value!r} / malformed date (attendu / expected: "
+                          "AAAA, AAAA-MM ou AAAA-MM-JJ, e.g. 2023, 2021-09, 2021-09-14)")
+    if sheet.status_date is not None and sheet.status is None:
+        errors.append("status_date: une date de statut sans statut / a status date without a status")
+    if (sheet.start_date and sheet.end_date and _valid_date(sheet.start_date) and _valid_date(sheet.end_date)
+            and sheet.end_date[:len(sheet.start_date)] < sheet.start_date[:len(sheet.end_date)]):
+        errors.append(f"end_date: fin {sheet.end_date} avant le début {sheet.start_date} / end before start")
+    for name in ("description", "status_as_printed", "contact"):
+        value = getattr(sheet, name)
+        if value is not None and not value.strip():
+            errors.append(f"{name}: texte vide / empty text (omettre le champ / leave it out)")
+    if any(not r.strip() for r in sheet.results):
+        errors.append("results: un résultat vide / an empty result")
+    return errors
+
+
+def _valid_date(value: str) -> bool:
+    match = _ISO.match(value)
+    if not match:
+        return False
+    if match.group(3):
+        from datetime import date
+
+        try:
+            date.fromisoformat(value)
+        except ValueError:
+            return False
+    return True
+
+
+def sheet_triples(t: Triples, uris: Uris, action_iri: str, sheet: PracticeSheet) -> None:
+    """The sheet's statements about an action (`action_iri` as written by `ntriples.iri`, or a bare IRI).
+
+    A sheet that `validate_sheet` refuses is refused here too (ValueError), never written half."""
+    errors = validate_sheet(sheet)
+    if errors:
+        raise ValueError("; ".join(errors))
+    a = action_iri if action_iri.startswith("<") else iri(action_iri)
+    if sheet.description:
+        t.add(a, iri(P_DESCRIPTION), literal(sheet.description, lang="fr"))
+    for public in sheet.publics:
+        t.add(a, iri(P_GROUP), iri(public_concept(public)))
+    for words in sheet.publics_read:
+        t.add(a, iri(P_PUBLIC), literal(words, lang="fr"))
+    if sheet.status:
+        t.add(a, iri(P_STATUS), iri(status_concept(sheet.status)))
+    if sheet.status_date:
+        t.add(a, iri(P_STATUS_DATE), literal(sheet.status_date, datatype=date_datatype(sheet.status_date)))
+    if sheet.status_as_printed:
+        t.add(a, iri(P_STATUS_PRINTED), literal(sheet.status_as_printed, lang="fr"))
+    if sheet.start_date:
+        t.add(a, iri(P_START), literal(sheet.start_date, datatype=date_datatype(sheet.start_date)))
+    if sheet.end_date:
+        t.add(a, iri(P_END), literal(sheet.end_date, datatype=date_datatype(sheet.end_date)))
+    for result in sheet.results:
+        t.add(a, iri(P_RESULT), literal(result, lang="fr"))
+    if sheet.contact:
+        t.add(a, iri(P_CONTACT), literal(sheet.contact))
+
+
+class SelectStore(Protocol):
+    """Any store of the project (`select` answers rows of variable → value)."""
+
+    def select(self, query: str) -> list[dict[str, str | None]]: ...
+
+
+def sheet_query(action_uri: str) -> str:
+    """The SPARQL query of an action's sheet: one row per statement (?p, ?o, and ?n the notation of a concept)."""
+    predicates = ", ".join(f"<{p}>" for p in (P_DESCRIPTION, P_GROUP, P_PUBLIC, P_STATUS, P_STATUS_DATE,
+                                              P_STATUS_PRINTED, P_START, P_END, P_RESULT, P_CONTACT))
+    return (f"SELECT ?p ?o ?n WHERE {{ <{action_uri}> ?p ?o FILTER(?p IN ({predicates})) "
+            f"OPTIONAL {{ ?o <{SKOS.notation}> ?n }} }}")
+
+
+def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
+    """The sheet from the rows of `sheet_query` (several values of a single-valued field: the first in order)."""
+    values: dict[str, list[str]] = {}
+    for row in rows:
+        p, o = row.get("p"), row.get("o")
+        if p is None or o is None:
+            continue
+        value = row.get("n") if p in (str(P_GROUP), str(P_STATUS)) else o
+        if value is not None:
+            values.setdefault(p, []).append(value)
+
+    def one(p: object) -> str | None:
+        found = sorted(values.get(str(p), []))
+        return found[0] if found else None
+
+    description = one(P_DESCRIPTION)
+    results = values.get(str(P_RESULT), [])
+    # results in the order they are printed in the description, the others after them
+    results.sort(key=lambda r: (description or "").find(r.split(" : ")[0]) % 10**9 if description else 0)
+    return PracticeSheet(
+        description=description,
+        publics=tuple(p for p in PUBLICS if p in values.get(str(P_GROUP), [])),
+        status=one(P_STATUS), status_date=one(P_STATUS_DATE), status_as_printed=one(P_STATUS_PRINTED),
+        start_date=one(P_START), end_date=one(P_END), results=tuple(results), contact=one(P_CONTACT),
+        publics_read=tuple(sorted(set(values.get(str(P_PUBLIC), [])))),
+    )
+
+
+def read_sheet(store: SelectStore, uris: Uris, action_uri: str) -> PracticeSheet:
+    """The current sheet of an action, as the store's union graph states it."""
+    del uris  # every term of a sheet is in the ontology's namespace; kept for a stable signature
+    return sheet_from_rows(store.select(sheet_query(action_uri)))
