@@ -31,12 +31,16 @@ STAGES: dict[str, set[str]] = {
     "pcs_graph.graph": {FOUNDATION},
     "pcs_graph.ingest": {"pcs_graph.graph", FOUNDATION},
     "pcs_graph.store": {"pcs_graph.graph", FOUNDATION},
+    "pcs_graph.accounts": {FOUNDATION},
     "pcs_graph.load": {"pcs_graph.ingest", "pcs_graph.store", "pcs_graph.graph", FOUNDATION},
     "pcs_graph.stats": {"pcs_graph.store", "pcs_graph.graph", FOUNDATION},
     "pcs_graph.search": {"pcs_graph.store", "pcs_graph.graph", FOUNDATION},
-    "pcs_graph.api": {"pcs_graph.search", "pcs_graph.stats", "pcs_graph.store", "pcs_graph.graph", FOUNDATION},
-    "pcs_graph.cli": {"pcs_graph.api", "pcs_graph.search", "pcs_graph.stats", "pcs_graph.load", "pcs_graph.store",
-                      "pcs_graph.ingest", "pcs_graph.graph", FOUNDATION},
+    "pcs_graph.contrib": {"pcs_graph.accounts", "pcs_graph.store", "pcs_graph.graph", "pcs_graph.ingest", FOUNDATION},
+    "pcs_graph.api": {"pcs_graph.contrib", "pcs_graph.accounts", "pcs_graph.search", "pcs_graph.stats",
+                      "pcs_graph.store", "pcs_graph.graph", FOUNDATION},
+    "pcs_graph.cli": {"pcs_graph.api", "pcs_graph.contrib", "pcs_graph.accounts", "pcs_graph.search",
+                      "pcs_graph.stats", "pcs_graph.load", "pcs_graph.store", "pcs_graph.ingest", "pcs_graph.graph",
+                      FOUNDATION},
 }
 MAX_LINES = 400
 
