@@ -18,5 +18,6 @@ from __future__ import annotations
 
 from .actors import Actor, can_edit
 from .db import Database, default_database_url
+from .service import Accounts, AuthError, Issued, LockedOut
 
-__all__ = ["Actor", "can_edit", "Database", "default_database_url"]
+__all__ = ["Actor", "can_edit", "Database", "default_database_url", "Accounts", "AuthError", "Issued", "LockedOut"]

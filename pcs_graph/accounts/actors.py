@@ -20,6 +20,7 @@ from functools import lru_cache
 from ..config import REFERENCE_DIR
 
 EDITOR, REVIEWER_ROLE, ADMIN = "editor", "reviewer", "admin"
+ROLES_ALL = (EDITOR, REVIEWER_ROLE, ADMIN)
 
 
 @dataclass(frozen=True)
