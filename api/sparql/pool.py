@@ -67,6 +67,8 @@ class QueryRunner(Protocol):
     def run(self, query: str, accept_select: str, accept_graph: str, max_results: int,
             timeout: float, deadline: float | None = None) -> Answer: ...
 
+    def refresh(self) -> None: ...
+
     def close(self) -> None: ...
 
 
@@ -120,6 +122,7 @@ def _worker_main(conn: Connection, store_path: str, base_iri: str | None, prefix
 class _Worker:
     process: mp.process.BaseProcess
     conn: Connection
+    generation: int = 0  # the store's write generation it opened (see QueryPool.refresh)
 
     def kill(self) -> None:
         if self.process.is_alive():
@@ -136,6 +139,7 @@ class QueryPool:
         self._closed = False
         self._lock = threading.Lock()
         self._all: set[_Worker] = set()
+        self._generation = 0
         # Workers are started from this one long-lived thread: Linux delivers PR_SET_PDEATHSIG when the
         # *thread* that forked a child exits, and the request threads of anyio's pool come and go.
         self._spawner = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pcs-sparql-spawner")
@@ -154,7 +158,7 @@ class QueryPool:
         if not parent.poll(30) or parent.recv() != ("ready",):
             process.kill()
             raise StoreError(f"le processus de requêtes SPARQL n'a pas pu ouvrir le store {self._args[0]}")
-        worker = _Worker(process, parent)
+        worker = _Worker(process, parent, self._generation)
         with self._lock:
             self._all.add(worker)
         return worker
@@ -177,9 +181,11 @@ class QueryPool:
                 worker = self._idle.get(timeout=max(deadline - time.monotonic(), 0.0))
             except queue.Empty:
                 raise EndpointBusy(timeout) from None
-            if worker.process.is_alive():
+            if worker.process.is_alive() and worker.generation == self._generation:
                 break
-            self._replace(worker)  # died while idle (killed from outside): never hand it a query
+            # died while idle (killed from outside), or opened the store before the last write
+            # (a read-only RocksDB handle never sees later writes): never hand it a query
+            self._replace(worker)
         try:
             worker.conn.send((query, accept_select, accept_graph, max_results))
             if not worker.conn.poll(max(deadline - time.monotonic(), 0.0)):
@@ -191,6 +197,11 @@ class QueryPool:
             raise StoreError("le processus de requêtes SPARQL s'est arrêté ; réessayez") from None
         self._idle.put(worker)
         return _answer(reply)
+
+    def refresh(self) -> None:
+        """The store was written (and flushed) by this process: each worker is replaced by one that sees it,
+        when it is next taken (a query running now finishes on the old snapshot)."""
+        self._generation += 1
 
     def close(self) -> None:
         self._closed = True
@@ -252,6 +263,9 @@ class RemoteQueryRunner:
         if "error" in box:
             raise box["error"]  # type: ignore[misc]
         return box["answer"]  # type: ignore[return-value]
+
+    def refresh(self) -> None:
+        """A remote server answers every query from its current data."""
 
     def close(self) -> None:
         """The workspace closes the remote store's HTTP client."""
