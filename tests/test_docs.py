@@ -1,0 +1,173 @@
+"""Docs that cannot drift: README.md and docs/ are checked against the code and the data.
+
+    ```bash runnable                     <- a fenced block marked runnable: each `pcs …` line is run
+    pcs stats                               against a temporary store, and must exit 0
+    ```
+    [the data model](docs/data-model.md)  <- every relative link must reach a file (and its #anchor)
+    <!-- count:actions -->171<!-- /count -->   <- every quoted count must be the real one (tests/doc_counts.py)
+
+The checkers are plain functions, tried first on a synthetic page with a broken command, a dead link
+and a wrong count, so a checker that sees nothing cannot pass for a clean manual.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from doc_counts import documented_files, real_counts, stale_counts
+
+from pcs_graph.config import REPO_ROOT
+
+FENCE = re.compile(r"^(?P<fence>```+|~~~+)(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=fence)\s*$", re.M | re.S)
+LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\((?P<target><[^>]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
+HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)\s*#*\s*$", re.M)
+LINKED_FILES = ["bench/README.md"]  # read by newcomers too: links checked, commands not run
+COMMAND_TIMEOUT = 120
+
+
+def runnable_commands(text: str) -> list[str]:
+    """The `pcs …` lines of the fenced blocks whose info string says `runnable`, in order."""
+    commands = []
+    for block in FENCE.finditer(text):
+        if "runnable" not in block["info"].split():
+            continue
+        for line in block["body"].replace("\\\n", " ").splitlines():
+            if line.strip().startswith("pcs "):
+                commands.append(line.strip())
+    return commands
+
+
+def run_command(command: str, workdir: Path, env: dict[str, str]) -> str | None:
+    """Run one documented command in bash (pipes and redirections as a reader would type them); None
+    when it exits 0, else what went wrong."""
+    try:
+        done = subprocess.run(["bash", "-o", "pipefail", "-c", command], cwd=workdir, env=env,
+                              capture_output=True, text=True, timeout=COMMAND_TIMEOUT)
+    except subprocess.TimeoutExpired:
+        return f"{command!r} still running after {COMMAND_TIMEOUT} s"
+    if done.returncode != 0:
+        return f"{command!r} exited {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}"
+    return None
+
+
+def github_anchors(text: str) -> set[str]:
+    """The anchors GitHub gives a page's headings: lower case, punctuation dropped, spaces as dashes,
+    `-1`, `-2`... for repeats."""
+    anchors: set[str] = set()
+    for m in HEADING.finditer(without_code(text)):
+        slug = re.sub(r"[^\w\- ]", "", m["title"].lower()).replace(" ", "-")
+        candidate, n = slug, 0
+        while candidate in anchors:
+            n += 1
+            candidate = f"{slug}-{n}"
+        anchors.add(candidate)
+    return anchors
+
+
+def without_code(text: str) -> str:
+    """The text with its fenced blocks blanked (a `#` comment in a shell block is no heading)."""
+    return FENCE.sub(lambda m: "\n" * m[0].count("\n"), text)
+
+
+def dead_links(text: str, page: Path) -> list[str]:
+    """Relative links of a page (outside code blocks) whose file, or whose #anchor in a markdown
+    file, does not exist."""
+    problems = []
+    for m in LINK.finditer(without_code(text)):
+        target = m["target"].strip("<>")
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target, re.I):  # http:, https:, mailto:
+            continue
+        path_part, _, anchor = target.partition("#")
+        linked = (page.parent / path_part).resolve() if path_part else page
+        line = text.count("\n", 0, m.start()) + 1
+        if not linked.exists():
+            problems.append(f"{page.name}:{line}: {target} → no such file")
+        elif anchor and linked.suffix == ".md" and anchor not in github_anchors(linked.read_text(encoding="utf-8")):
+            problems.append(f"{page.name}:{line}: {target} → no heading #{anchor} in {linked.name}")
+    return problems
+
+
+@pytest.fixture
+def doc_env(tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A working folder that sees the checkout's corpus, and an environment whose store is in it."""
+    workdir = tmp_path / "work"
+    workdir.mkdir()
+    for name in ("corpus", "reference", "ontology"):
+        (workdir / name).symlink_to(REPO_ROOT / name)
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}",
+           "PCS_STORE": str(tmp_path / "store"), "PCS_INDEX_DIR": str(tmp_path / "index")}
+    assert run_command("pcs ingest corpus/mons_pcs_2020-2025.txt --no-index", workdir, env) is None
+    return workdir, env
+
+
+SAMPLE = """# A page
+
+See [the model](docs/data-model.md#sparql-cookbook), [nothing](docs/nowhere.md) and
+[a lost heading](docs/data-model.md#no-such-heading); [the web](https://example.org) is not checked.
+It holds <!-- count:actions -->3<!-- /count --> actions.
+
+```bash runnable
+pcs stats
+pcs ingest corpus/no-such-document.txt
+```
+
+```bash
+pcs ingest plan.pdf                   # not marked runnable: shown, never run
+```
+"""
+
+
+def test_the_checkers_catch_a_broken_command_a_dead_link_and_a_wrong_count(doc_env):
+    workdir, env = doc_env
+    assert runnable_commands(SAMPLE) == ["pcs stats", "pcs ingest corpus/no-such-document.txt"]
+    assert run_command("pcs stats", workdir, env) is None
+    failure = run_command("pcs ingest corpus/no-such-document.txt", workdir, env)
+    assert failure is not None and "exited 2" in failure and "no-such-document.txt" in failure
+    assert dead_links(SAMPLE, REPO_ROOT / "README.md") == [
+        "README.md:3: docs/nowhere.md → no such file",
+        "README.md:4: docs/data-model.md#no-such-heading → no heading #no-such-heading in data-model.md"]
+    assert stale_counts(SAMPLE, {"actions": 32}) == ["line 5: actions says 3, the data holds 32"]
+    assert stale_counts(SAMPLE, {"actions": 3}) == []
+
+
+def test_every_relative_link_and_anchor_of_the_docs_exists():
+    pages = documented_files() + [REPO_ROOT / name for name in LINKED_FILES]
+    problems = [p for page in pages for p in dead_links(page.read_text(encoding="utf-8"), page)]
+    assert problems == []
+
+
+def test_the_readme_links_every_file_of_the_manual_and_stays_short():
+    readme = (REPO_ROOT / "README.md").read_text(encoding="utf-8")
+    linked = {m["target"].partition("#")[0] for m in LINK.finditer(readme)}
+    assert {f"docs/{p.name}" for p in (REPO_ROOT / "docs").glob("*.md")} <= linked
+    lines = readme.splitlines()
+    assert len(lines) <= 160
+    assert any("make run" in line for line in lines[:20]) and any("make test" in line for line in lines[:20])
+
+
+def test_every_manual_page_starts_with_what_it_is_for():
+    for page in (REPO_ROOT / "docs").glob("*.md"):
+        opening = page.read_text(encoding="utf-8").split("\n\n")[1]
+        assert opening.startswith("What this page is for"), page.name
+
+
+def test_the_counts_quoted_in_the_docs_are_the_real_ones():
+    real = real_counts()
+    problems = {page.name: found for page in documented_files()
+                if (found := stale_counts(page.read_text(encoding="utf-8"), real))}
+    assert problems == {}, "run `python tests/doc_counts.py --write`"
+
+
+def test_every_runnable_command_of_the_docs_works_on_a_temporary_store(doc_env):
+    workdir, env = doc_env
+    commands = [(page.name, c) for page in documented_files() for c in runnable_commands(page.read_text(encoding="utf-8"))]
+    assert any(name == "README.md" for name, _ in commands)
+    failures = [f"{name}: {failure}" for name, command in commands
+                if (failure := run_command(command, workdir, env))]
+    assert failures == []
