@@ -45,7 +45,7 @@ def office_content(path: Path) -> OfficeContent:
     reader = _read_docx if path.suffix.lower() == ".docx" else _read_odt
     try:
         content = reader(path)
-    except InputError:
+    except (InputError, MemoryError):
         raise
     except OverflowError:
         raise InputError(str(path), f"plus de {MAX_PARAGRAPHS} paragraphes : ce n'est pas un document de plan",
