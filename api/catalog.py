@@ -347,7 +347,8 @@ class Catalog:
 
     def stats(self) -> Stats:
         def rows(counts: list[pcs_stats.Count]) -> list[CountRow]:
-            return [CountRow(key=c.key, label=c.label, actions=c.actions, share=round(c.share, 4)) for c in counts]
+            return [CountRow(key=c.key, label=c.label, actions=c.actions, share=round(c.share, 4), declared=c.declared,
+                             stated=c.stated, inferred=c.inferred) for c in counts]
 
         communes = [self._commune_summary(r) for r in self._commune_rows()]
         total_actions = sum(c.actions for c in communes) or 1

@@ -177,6 +177,9 @@ class CountRow(BaseModel):
     label: str
     actions: int
     share: float = Field(description="part des actions, 0..1")
+    declared: int = Field(0, description="par axe : actions dont l'axe vient d'un code imprimé par la source")
+    stated: int = Field(0, description="par axe : actions dont l'axe est indiqué par la source, sans code")
+    inferred: int = Field(0, description="par axe : actions dont l'axe est inféré par le classifieur (pcs:axisStatus pcs:Inferred)")
 
 
 class SizeBand(BaseModel):

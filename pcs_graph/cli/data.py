@@ -150,8 +150,12 @@ def stats(store: StoreOpt = None, update_url: UpdateUrlOpt = None,
         table.add_column(title)
         table.add_column("actions", justify="right")
         table.add_column("part", justify="right")
+        if title == "axe":
+            for column in ("déclaré", "indiqué", "inféré"):
+                table.add_column(column, justify="right")
         for c in counts:
-            table.add_row(c.key, s.axis_title(c) if title == "axe" else c.label, str(c.actions), f"{c.share:.0%}")
+            extra = (str(c.declared), str(c.stated), str(c.inferred)) if title == "axe" else ()
+            table.add_row(c.key, s.axis_title(c) if title == "axe" else c.label, str(c.actions), f"{c.share:.0%}", *extra)
         console.print(table)
     console.print("Pour comparaison, 2009-2013 (1 712 actions, 4 axes) : " + ", ".join(
         f"{k} {v:.0%}" for k, v in s.SHARES_2009_2013.items()), highlight=False)

@@ -28,7 +28,8 @@ from ..store import Store
 from ..store.state import stamp_update
 from ..store.workspace import Workspace
 from ..text import fold
-from .calibration import Calibration
+from .axes import AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, inferred_axis_triples, infer_axes
+from .calibration import AxisCalibration, Calibration
 from .embedders import Embedder
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
@@ -72,6 +73,13 @@ class Scored:
     axis: int
     axis_confidence: float
     calibrated: bool = False
+    axis_shares: tuple[tuple[int, float], ...] = ()  # every axis's raw softmax share, best first
+
+    @property
+    def axis_lead(self) -> float:
+        """How far the best axis's raw share leads the next one's (what the axis calibration reads)."""
+        shares = [p for _, p in self.axis_shares] or [self.axis_confidence]
+        return shares[0] - (shares[1] if len(shares) > 1 else 0.0)
 
 
 class Classifier:
@@ -89,6 +97,7 @@ class Classifier:
         self.types = types
         self.axes = axes
         self.calibration = Calibration.load(embedder.name) if calibrate else None
+        self.axis_calibration = AxisCalibration.load(embedder.name) if calibrate else None
         self.analyzer = FrenchAnalyzer()
         self.expander = SynonymExpander(self.analyzer)
         self._lexical = LexicalIndex.build([" ".join(t.prototypes) for t in types], self.analyzer)
@@ -161,13 +170,14 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         if not allowed.any():
             fallback = tuple(Candidate(str(n), self.axes.get(n, f"axe {n}"), n, round(p, 3))
                              for n, p in sorted(axis_probs.items(), key=lambda kv: -kv[1])[:k])
-            return Scored(fallback, 0.0, best_axis, axis_probs.get(best_axis, 0.0))
+            return Scored(fallback, 0.0, best_axis, axis_probs.get(best_axis, 0.0), axis_shares=_ranked(axis_probs))
         probs = _softmax(np.where(allowed, scores, -np.inf), self.TEMPERATURE)
         order = [i for i in np.argsort(-probs) if allowed[i]][:k]
         candidates = tuple(Candidate(self.types[i].code, self.types[i].label, self.types[i].axis,
                                      round(self._confidence(text, i, probs, type_sims), 3)) for i in order)
         best = float(type_sims[order[0]]) if order else 0.0
-        return Scored(candidates, best, best_axis, axis_probs.get(best_axis, 0.0), self.calibration is not None)
+        return Scored(candidates, best, best_axis, axis_probs.get(best_axis, 0.0), self.calibration is not None,
+                      _ranked(axis_probs))
 
     def raw(self, text: str, axis: int | None = None) -> tuple[str, float, float, float]:
         """The top type and what the calibration reads: (code, softmax share, best cosine, lead over the next)."""
@@ -227,6 +237,10 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         return METHOD if self.calibration is not None else METHOD_UNCALIBRATED
 
 
+def _ranked(probs: dict[int, float]) -> tuple[tuple[int, float], ...]:
+    return tuple(sorted(probs.items(), key=lambda kv: -kv[1]))
+
+
 def _softmax(values: np.ndarray, temperature: float) -> np.ndarray:
     z = (values - np.max(values)) / temperature
     e = np.exp(z)
@@ -250,15 +264,17 @@ class ClassificationOutcome:
     assigned: int
     to_review: int
     decisions: tuple[tuple[Pending, Scored, bool], ...]
+    axes: AxisOutcome | None = None  # the axes inferred for the actions still without one
 
 
 def pending_actions(store: Store, uris: Uris) -> list[Pending]:
-    """Actions still Unclassified, except those of 2014-2019 (the x.y.zz nomenclature does not apply)."""
+    """Actions still Unclassified, except those of 2014-2019 (the x.y.zz nomenclature does not apply);
+    an axis the classifier inferred earlier is not a stated one."""
     rows = store.select("""
 SELECT ?a ?label ?commune ?ax ?axisN WHERE {
   ?a pcs:classificationStatus pcs:Unclassified ; rdfs:label ?label ; pcs:commune/skos:prefLabel ?commune .
   FILTER NOT EXISTS { ?a pcs:plan/pcs:programme/skos:notation "2014-2019" }
-  OPTIONAL { ?a pcs:axis ?ax . ?ax skos:notation ?axisN }
+  OPTIONAL { ?a pcs:axis ?ax . ?ax skos:notation ?axisN FILTER NOT EXISTS { ?a pcs:axisStatus pcs:Inferred } }
 } ORDER BY ?a""")
     out: dict[str, Pending] = {}
     for r in rows:
@@ -267,16 +283,25 @@ SELECT ?a ?label ?commune ?ax ?axisN WHERE {
     return list(out.values())
 
 
-def classify_unclassified(ws: Workspace, classifier: Classifier) -> ClassificationOutcome:
-    """Assign the confident types in ONE update of graph/classification; the others stay Unclassified."""
+def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = True) -> ClassificationOutcome:
+    """Assign the confident types in ONE update of graph/classification; the others stay Unclassified.
+    Then (`axes`) infer the axis of the actions still without one (`axes.infer_axes`)."""
     decisions = []
+    scores: dict[str, Scored] = {}
     for action in pending_actions(ws.store, ws.uris):
-        scored = classifier.score(action.label, k=3, axis=action.stated_axis)
+        scored = scores[action.label] = classifier.score(action.label, k=3, axis=action.stated_axis)
         decisions.append((action, scored, classifier.should_assign(scored)))
     assigned = [(a, s) for a, s, ok in decisions if ok]
     if assigned:
         ws.store.update(_assignment_update(ws.uris, assigned, f"{classifier.method} (modèle {classifier.embedder.name})"))
-    return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions))
+    outcome = None
+    if axes:
+        def guess(label: str) -> AxisGuess:
+            scored = scores.get(label) or classifier.score(label, k=1)
+            return AxisGuess(scored.axis, scored.axis_confidence, scored.axis_lead)
+
+        outcome = infer_axes(ws, guess, classifier.axis_calibration, f"{AXIS_METHOD} (modèle {classifier.embedder.name})")
+    return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions), outcome)
 
 
 def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], method_text: str) -> str:
@@ -290,7 +315,8 @@ def _assignment_update(uris: Uris, assigned: list[tuple[Pending, Scored]], metho
         deletes.append(f"{a} pcs:classificationStatus pcs:Unclassified .")
         inserts.append(f"{a} pcs:classificationStatus pcs:Inferred ; pcs:actionType <{uris.action_type(top.code)}> ; "
                        f"pcs:classificationScore {score} ; pcs:classificationMethod {method} .")
-        if action.stated_axis is None:
-            inserts.append(f"{a} pcs:axis <{uris.axis(top.axis)}> .")
-    return (f"DELETE DATA {{ GRAPH <{graph}> {{ {' '.join(deletes)} }} }} ;\n"
+        if action.stated_axis is None:  # the type's axis, at least as probable as the type (its score)
+            inserts.append(inferred_axis_triples(uris, action.uri, top.axis, top.confidence, method_text))
+    forget = forget_inferred_axes(uris, [action.uri for action, _ in assigned])
+    return (f"{forget} ;\nDELETE DATA {{ GRAPH <{graph}> {{ {' '.join(deletes)} }} }} ;\n"
             f"INSERT DATA {{ GRAPH <{graph}> {{ {' '.join(inserts)} }} }} ;\n{stamp_update(uris)}")

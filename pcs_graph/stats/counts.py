@@ -8,8 +8,12 @@ Definitions (a test recomputes each by SPARQL and compares every surface):
 - actions: live `pcs:Action`s (a `pcs:DroppedAction` is never one);
 - declared / inferred / unclassified: their `pcs:classificationStatus` (code printed by the source /
   type assigned by the classifier / no type); without_declared_type = inferred + unclassified;
-- per axis: the axis of the action type, else the axis the source states; old-scheme axes
-  (2009-2019) apart; "none" for an action with neither;
+- per axis: the axis of the action type, else the axis written on the action (stated by the source, or
+  inferred by the classifier); old-scheme axes (2009-2019) apart; "none" for an action with neither.
+  Where each axis comes from (AXIS_SOURCE, the same on every surface): "declared" (the action's code is
+  printed by the source: `pcs:classificationStatus pcs:Declared`), "inferred" (the classifier wrote it,
+  with or without a type: `pcs:axisStatus pcs:Inferred`), "stated" (any other axis: the source states
+  it); totals axis_declared + axis_stated + axis_inferred + axis_unknown = actions;
 - per province, per commune: the action's commune; per partner kind: actions with at least one
   partner of that kind ("none": no named partner), so an action may count for several kinds.
 
@@ -40,7 +44,15 @@ LABELS = {
     "without_declared_type": "actions sans type déclaré (inférées ou non classées)",
     "undated": "actions sans programmation connue",
     "dropped": "actions retirées d'un plan (non comptées)",
+    "axis_declared": "actions à l'axe déclaré (code imprimé par la source)",
+    "axis_stated": "actions à l'axe indiqué par la source (sans code)",
+    "axis_inferred": "actions à l'axe inféré par le classifieur",
+    "axis_unknown": "actions sans axe connu",
 }
+AXIS_SOURCES = ("declared", "stated", "inferred")
+# where an action's axis comes from (?a has an axis ?axis): one SPARQL expression, used by every count
+AXIS_SOURCE = ('IF(EXISTS { ?a pcs:classificationStatus pcs:Declared }, "declared", '
+               'IF(EXISTS { ?a pcs:axisStatus pcs:Inferred }, "inferred", "stated"))')
 NO_AXIS = "none"
 NO_AXIS_LABEL = "sans axe connu (ni code ni axe indiqué)"
 
@@ -51,25 +63,34 @@ class Count:
     label: str
     actions: int
     share: float
+    declared: int = 0  # per axis only: how many of `actions` have it from a printed code,
+    stated: int = 0    # from the source's words,
+    inferred: int = 0  # from the classifier
 
 
 def _counts(store: Store, query: str) -> list[Count]:
     rows = store.select(query)
     total = sum(int(r["n"] or 0) for r in rows) or 1
-    return [Count(r["key"] or "", r["label"] or r["key"] or "—", int(r["n"] or 0), int(r["n"] or 0) / total)
+    return [Count(r["key"] or "", r["label"] or r["key"] or "—", int(r["n"] or 0), int(r["n"] or 0) / total,
+                  *(int(r.get(k) or 0) for k in AXIS_SOURCES))
             for r in rows]
 
 
 def actions_per_axis(store: Store) -> list[Count]:
-    """Axis of each action: its action type's axis, else an axis the source states, else none."""
+    """Axis of each action: its action type's axis, else the axis written on it, else none; with where
+    the axes come from (declared, stated, inferred: AXIS_SOURCE)."""
     counts = _counts(store, f"""
-        SELECT ?key (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+        SELECT ?key (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) (COUNT(DISTINCT ?d) AS ?declared)
+               (COUNT(DISTINCT ?s) AS ?stated) (COUNT(DISTINCT ?i) AS ?inferred) WHERE {{
           ?a a pcs:Action .
           OPTIONAL {{ ?a pcs:actionType/pcs:axis ?ax1 . ?ax1 skos:prefLabel ?l1 }}
           OPTIONAL {{ ?a pcs:axis ?ax2 . ?ax2 skos:prefLabel ?l2 }}
           BIND(COALESCE(?ax1, ?ax2) AS ?axis)
           BIND(IF(BOUND(?axis), STRAFTER(STR(?axis), "/axis/"), "{NO_AXIS}") AS ?key)
           BIND(COALESCE(?l1, ?l2, "{NO_AXIS_LABEL}") AS ?l)
+          BIND(IF(BOUND(?axis), {AXIS_SOURCE}, "none") AS ?source)
+          BIND(IF(?source = "declared", ?a, ?no) AS ?d) BIND(IF(?source = "stated", ?a, ?no) AS ?s)
+          BIND(IF(?source = "inferred", ?a, ?no) AS ?i)
         }} GROUP BY ?key ORDER BY ?key""")
     return sorted(counts, key=lambda c: (c.key == NO_AXIS, "/" in c.key, c.key))
 
@@ -132,4 +153,18 @@ def totals(store: Store, where: str = "") -> dict[str, int]:
     out["without_declared_type"] = out["actions"] - out["declared"]
     dropped = store.select(f"SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE {{ ?a a pcs:DroppedAction ; pcs:commune ?c . {where} }}")
     out["dropped"] = int(dropped[0]["n"] or 0)
+    out.update(axis_sources(store, where))
     return {k: out[k] for k in LABELS}
+
+
+def axis_sources(store: Store, where: str = "") -> dict[str, int]:
+    """Live actions by where their axis comes from: axis_declared, axis_stated, axis_inferred, axis_unknown."""
+    rows = store.select(f"""
+        SELECT ?source (COUNT(DISTINCT ?a) AS ?n) WHERE {{
+          ?a a pcs:Action ; pcs:commune ?c . {where}
+          OPTIONAL {{ ?a pcs:actionType/pcs:axis ?ax1 }} OPTIONAL {{ ?a pcs:axis ?ax2 }}
+          BIND(COALESCE(?ax1, ?ax2) AS ?axis)
+          BIND(IF(BOUND(?axis), {AXIS_SOURCE}, "unknown") AS ?source)
+        }} GROUP BY ?source""")
+    found = {r["source"]: int(r["n"] or 0) for r in rows}
+    return {f"axis_{k}": found.get(k, 0) for k in (*AXIS_SOURCES, "unknown")}
