@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from .actors import Actor, can_edit
 from .db import Database, default_database_url
+from .drafts import Draft, PlanVersion  # imported here so that backups (Base.metadata) hold them
 from .service import Accounts, AuthError, Issued, LockedOut
 
-__all__ = ["Actor", "can_edit", "Database", "default_database_url", "Accounts", "AuthError", "Issued", "LockedOut"]
+__all__ = ["Actor", "can_edit", "Database", "default_database_url", "Accounts", "AuthError", "Issued", "LockedOut", "Draft", "PlanVersion"]
