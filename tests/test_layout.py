@@ -196,7 +196,7 @@ def test_an_installed_wheel_defines_no_top_level_api_or_ingest(tmp_path):
     """Built and installed like a user's `pip install .` (not editable), the CLI works, `import api` fails."""
     source = tmp_path / "src"  # a copy, so the build leaves nothing in the checkout
     source.mkdir()
-    for name in ("pyproject.toml", "README.md"):
+    for name in ("pyproject.toml", "README.md", "setup.py"):
         shutil.copy(REPO_ROOT / name, source / name)
     for name in ("pcs_graph", "api", "ingest"):
         shutil.copytree(REPO_ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
