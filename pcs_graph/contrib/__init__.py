@@ -5,5 +5,5 @@
     service.history(action_uri)                                 # every version, newest first
     service.restore(actor, version.id)                          # a new version saying so
 
-May import: accounts, store, graph, ingest and the foundation.
+May import: accounts, load (the same one-update write as `pcs ingest`), store, graph, ingest and the foundation.
 """

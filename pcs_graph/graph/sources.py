@@ -28,13 +28,14 @@ SOURCE_KINDS: dict[str, URIRef] = {
     "press": PCS.PressArticle,
     "blog": PCS.BlogPost,
     "dataset": PCS.DataExport,
+    "commune-contribution": PCS.CommuneContribution,
 }
 SOURCE_KIND_LABELS = {
     "official-plan": "plan signé", "council-decision": "décision du conseil communal",
     "commune-page": "page d'une commune ou d'un CPAS", "region-page": "page régionale",
     "province-page": "page provinciale", "parliament": "document parlementaire",
     "association": "page d'une association", "press": "article de presse", "blog": "blog",
-    "dataset": "export de données",
+    "dataset": "export de données", "commune-contribution": "contribution de la commune",
 }
 _DATE = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 _URL = re.compile(r"^https?://[^\s<>\"{}|\\^`]+$")

@@ -136,6 +136,11 @@ class Ingestor:
                     expected="un seul document par action numérotée d'un plan (sinon, précisez --commune ou --programme)",
                 )
 
+    def replacement(self, doc_uri: URIRef | str, triples: DocumentTriples) -> str:
+        """The one update that replaces a document's graph and its share of the shared graphs, for a
+        writer that built the triples itself (a commune's contributed plan, `pcs_graph.contrib.plans`)."""
+        return self._replace_document(URIRef(str(doc_uri)), triples)
+
     def _replace_document(self, doc_uri: URIRef, triples: DocumentTriples) -> str:
         """ONE update: forget the old version (its graph, its classifications), write the new one, and its
         share of the shared graphs: the plans, the publications (last write wins), the partners and the
