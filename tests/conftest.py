@@ -15,9 +15,11 @@ HASTIERE = CORPUS_DIR / "hastiere_pcs_2020-2025.txt"
 EXAMPLES = CORPUS_DIR / "pcs_action_examples.csv"
 LIEGE = CORPUS_DIR / "liege_pcs_2014-2019_plan_signe.txt"
 PUBLIC_SOURCES = CORPUS_DIR / "pcs_actions_public_sources.csv"
-CORPUS = (HASTIERE, LIEGE, MONS, EXAMPLES, PUBLIC_SOURCES)  # what `pcs ingest` with no argument reads
-CORPUS_ACTIONS = 101  # live actions: Mons 32, Hastière 12, examples 11, Liège 13 (of 14), public sources 33 (of 34)
-CORPUS_COMMUNES = 19
+PUBLIC_SOURCES_2 = CORPUS_DIR / "pcs_actions_public_sources_2.csv"
+CORPUS = (HASTIERE, LIEGE, MONS, EXAMPLES, PUBLIC_SOURCES, PUBLIC_SOURCES_2)  # what `pcs ingest` with no argument reads
+# live actions: Mons 32, Hastière 12, examples 11, Liège 13 (of 14), public sources 33 (of 34), public sources 2: 70
+CORPUS_ACTIONS = 171
+CORPUS_COMMUNES = 40
 
 
 @pytest.fixture

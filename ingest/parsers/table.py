@@ -26,6 +26,7 @@ from pcs_graph.graph.sources import SOURCE_KINDS, is_web_address
 from pcs_graph.text import fold, normalize_space
 
 from ..metadata import DocumentMetadata
+from ..sheets import plan_page_contact, read_sheet_text
 from .partners import partner, split_article20, split_partner_list
 
 NAME = "table"
@@ -45,6 +46,7 @@ COLUMNS: dict[str, tuple[str, ...]] = {
     "source_kind": ("source_kind", "type de source", "kind"),
     "status": ("status", "statut", "etat"),
     "note": ("note", "notes", "remarque", "commentaire"),
+    "contact": ("contact", "contact point", "personne de contact"),
 }
 _DROPPED = {"dropped", "removed", "retiree", "supprimee", "abandonnee"}
 MAX_ROWS = 20_000
@@ -209,12 +211,15 @@ def parse(path: Path, text: str | None, source: str, context: TableContext,
         if status and status not in _DROPPED and status not in ("live", "active", "en cours", "kept"):
             raise InputError(source, f"statut inconnu {get('status')!r}", line=row.line,
                              expected="vide, ou « dropped » pour une action retirée du plan")
+        publics = tuple(p for p in re.split(r"\s*[;,]\s*", get("public")) if p)
+        sheet = read_sheet_text(label, get("description") or None, publics,
+                                contact=get("contact") or plan_page_contact(publication))
         actions.append(ActionRecord(
             label=label,
             span=SourceSpan(source, line=row.line, text=" | ".join(v for v in row.values.values() if v)),
             code=code, code_as_printed=get("code") or None,
             partners=tuple(partners),
-            target_publics=tuple(p for p in re.split(r"\s*[;,]\s*", get("public")) if p),
+            target_publics=publics,
             description=get("description") or None,
             commune=get("nis") or get("commune") or None,
             programme=programme.code if programme else None,
@@ -223,6 +228,7 @@ def parse(path: Path, text: str | None, source: str, context: TableContext,
             citation=citation,
             dropped=status in _DROPPED,
             note=get("note") or None,
+            sheet=sheet,
         ))
     if not actions:
         raise InputError(source, "le tableau ne contient aucune action", line=1)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from functools import lru_cache
 
 from rdflib.namespace import XSD
 
@@ -21,6 +23,7 @@ from .nomenclature import Code, parse_code
 from .ntriples import Triples, iri, literal
 from .programmes import Programmes
 from .records import ActionRecord, PlanDocument, Publication
+from .reference import joint_plan_leads
 from .sheet import PracticeSheet, sheet_triples
 from .sources import publication_date, source_kind
 from .uris import Uris
@@ -109,8 +112,13 @@ class DocumentTriples:
     learned: list[LearnedType] = field(default_factory=list)
 
 
-def document_graph(uris: Uris, doc: PlanDocument, doc_id: str, programmes: Programmes) -> DocumentTriples:
-    """The triples one document states, and the action types it teaches the nomenclature."""
+def document_graph(uris: Uris, doc: PlanDocument, doc_id: str, programmes: Programmes,
+                   joint_plans: Mapping[tuple[str, str], str] | None = None) -> DocumentTriples:
+    """The triples one document states, and the action types it teaches the nomenclature.
+
+    An action of a commune that shares a joint plan in its programme belongs to that plan (the lead
+    commune's): `joint_plans` maps (NIS, programme) to the lead's NIS (default: the reference facts)."""
+    leads = joint_plans if joint_plans is not None else _joint_plans()
     out = DocumentTriples(Triples(), Triples(), Triples(), Triples())
     g = out.document
     doc_uri = iri(uris.document(doc_id))
@@ -136,7 +144,7 @@ def document_graph(uris: Uris, doc: PlanDocument, doc_id: str, programmes: Progr
         nis = action.commune or doc.nis
         period = action.programme or doc.programme
         assert nis is not None, "parse_document resolves every action's commune"
-        plan = plan_triples(out.plans, uris, nis, period) if period else None
+        plan = plan_triples(out.plans, uris, leads.get((nis, period), nis), period) if period else None
         if plan is not None and doc.project_leader and nis == doc.nis:
             g.add(plan, P["projectLeader"], literal(doc.project_leader))
         a = str(uris.action(nis, period or UNDATED, _action_key(action, keys)))
@@ -155,6 +163,12 @@ def document_graph(uris: Uris, doc: PlanDocument, doc_id: str, programmes: Progr
             g.add(iri(uris.theme(code.theme_code)), P["learnedFrom"], doc_uri)
     out.learned = list(learned.values())
     return out
+
+
+@lru_cache(maxsize=1)
+def _joint_plans() -> dict[tuple[str, str], str]:
+    """The joint plans of the reference data, read once on first use."""
+    return joint_plan_leads()
 
 
 def publication_triples(t: Triples, publication: Publication) -> str:

@@ -132,6 +132,15 @@ def read_csv(name: str) -> list[dict[str, str]]:
         return list(csv.DictReader(f))
 
 
+def joint_plan_leads(rows: list[dict[str, str]] | None = None) -> dict[tuple[str, str], str]:
+    """(member's NIS, programme) → NIS of the lead commune of the joint plan it belongs to, as
+    reference/pcs_local_authority_facts.csv states it: {("61019", "2020-2025"): "62026", ...}."""
+    rows = rows if rows is not None else read_csv("pcs_local_authority_facts.csv")
+    leads = {r["commune"]: r["nis_code"] for r in rows if r["fact"] == "joint_plan_lead"}
+    return {(r["nis_code"], r["programme"]): leads[r["detail"].rsplit(" avec ", 1)[-1].strip()]
+            for r in rows if r["fact"] == "joint_plan_member"}
+
+
 def _key(name: str) -> str:
     """The matching key of a commune name: folded, prefixes dropped, punctuation unified."""
     key = fold(name).strip()

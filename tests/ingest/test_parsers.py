@@ -120,8 +120,9 @@ def test_a_csv_export_is_read_in_any_office_encoding_with_its_accents(workspace,
     partners = workspace.store.select("""SELECT ?name WHERE { ?a rdfs:label "Écoles de devoirs"@fr ;
         pcs:partner/rdfs:label ?name } ORDER BY ?name""")
     assert [r["name"] for r in partners] == ["ASBL Chantecler", "Ville de Mons"]
-    publics = workspace.store.select(f'SELECT ?p WHERE {{ ?a rdfs:label "{AGEES}"@fr ; pcs:targetPublic ?p }}')
-    assert publics == [{"p": "aînés"}]
+    publics = workspace.store.select(f'SELECT ?p WHERE {{ ?a rdfs:label "{AGEES}"@fr ; pcs:targetPublic ?p }} ORDER BY ?p')
+    assert publics == [{"p": "aînés"}, {"p": "personnes âgées"}]  # the public column's words, and the label's
+    assert workspace.store.ask(f'ASK {{ ?a rdfs:label "{AGEES}"@fr ; pcs:targetGroup pcs:PublicAines }}')
 
 
 def test_excel_unicode_text_export_utf16_with_tabs_is_read(workspace, tmp_path):

@@ -1,4 +1,4 @@
-"""The whole bundled corpus, as `pcs ingest` with no argument reads it: 19 communes, real publications
+"""The whole bundled corpus, as `pcs ingest` with no argument reads it: 40 communes, real publications
 with their kind, programmes as dated data, a dropped action kept apart."""
 
 from __future__ import annotations
@@ -29,10 +29,10 @@ def corpus(tmp_path_factory: pytest.TempPathFactory):
         yield ws
 
 
-def test_the_corpus_holds_over_100_live_actions_in_19_communes(corpus):
+def test_the_corpus_holds_over_170_live_actions_in_40_communes(corpus):
     totals = counts.totals(corpus.store)
-    assert totals["actions"] >= 100 and totals["communes"] >= 19
-    assert (totals["actions"], totals["communes"]) == (101, 19)
+    assert totals["actions"] >= 170 and totals["communes"] >= 40
+    assert (totals["actions"], totals["communes"]) == (171, 40)
 
 
 def test_every_live_action_says_where_it_was_published_but_the_one_whose_source_has_no_address(corpus):
@@ -44,7 +44,7 @@ def test_every_live_action_says_where_it_was_published_but_the_one_whose_source_
     assert live - published == {r["a"] for r in missing}
     assert [r["a"].split("/action/")[1][:6] for r in missing] == ["53020/"]
     assert "GitHub code index" in missing[0]["citation"]
-    assert len(published) == 100
+    assert len(published) == 170
 
 
 def test_the_kinds_of_sources_are_those_of_the_scheme(corpus):
@@ -76,6 +76,7 @@ def test_programmes_are_dated_and_2020_2025_is_extended_to_the_end_of_2026(corpu
 
 def test_chatelets_2012_actions_are_in_2009_2013(corpus):
     rows = corpus.store.select("""SELECT ?p WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode "52012" ;
+      dcterms:source <http://www.cricharleroi.be/2012/10/18/le-plan-de-cohesion-social-de-chatelet/> ;
       pcs:plan/pcs:programme/skos:notation ?p }""")
     assert [r["p"] for r in rows] == ["2009-2013", "2009-2013"]
 
@@ -88,3 +89,14 @@ def test_the_dropped_action_is_not_counted_and_can_be_found_as_dropped(corpus):
     per_commune = {c.label: c.actions for c in counts.actions_per_commune(corpus.store)}
     assert per_commune["Somme-Leuze"] == 7
     assert not corpus.store.ask('ASK { ?a a pcs:Action ; rdfs:label "la concertation sociale"@fr }')
+
+
+def test_a_joint_plans_actions_belong_to_the_joint_plan(corpus):
+    """PCS Ourthe (Comblain-au-Pont + Ferrières + Hamoir) and PCS Condroz (Clavier + 4), as
+    reference/pcs_local_authority_facts.csv describes them for 2020-2025."""
+    rows = corpus.store.select("""SELECT DISTINCT ?nis ?plan WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode ?nis ;
+      pcs:plan ?plan FILTER(?nis IN ("61019", "61048")) } ORDER BY ?nis""")
+    assert [(r["nis"], r["plan"].split("/plan/")[1]) for r in rows] == [
+        ("61019", "62026/2020-2025"), ("61048", "61012/2020-2025")]
+    assert corpus.store.ask("""ASK { <https://w3id.org/pcs/id/plan/62026/2020-2025> pcs:leadCommune/pcs:nisCode "62026" ;
+      pcs:commune/pcs:nisCode "61019" }""")
