@@ -9,9 +9,12 @@ header; the context's URL is under the service's own base (`http://host/context.
 
 from __future__ import annotations
 
+from io import BytesIO
+
 from fastapi import Request
 from fastapi.responses import Response
-from rdflib import Graph
+from rdflib import Graph, URIRef
+from rdflib.plugins.serializers.turtle import TurtleSerializer
 
 from pcs_graph.graph.vocab import PREFIXES
 
@@ -50,7 +53,32 @@ def graph_body(request: Request, graph: Graph, media: str, first: str | None = N
         return context.compact_nquads(graph.serialize(format="nt"), url, first=first)
     for prefix, ns in {**PREFIXES, **EXTRA_PREFIXES}.items():
         graph.bind(prefix, ns, replace=True)
-    return graph.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
+    if first and media == "text/turtle":
+        out = BytesIO()
+        SubjectFirstTurtle(graph, URIRef(first)).serialize(out, encoding="utf-8")
+        return out.getvalue()
+    body = graph.serialize(format=RDFLIB_FORMATS[media], encoding="utf-8")
+    if first and media == "application/n-triples":  # one triple a line: the resource's own lines first
+        lines = body.splitlines(keepends=True)
+        own = f"<{first}> ".encode()
+        return b"".join(sorted(lines, key=lambda line: not line.startswith(own)))
+    return body
+
+
+class SubjectFirstTurtle(TurtleSerializer):
+    """Turtle whose first block, after the prefixes, is the described resource (rdflib puts the most
+    referenced subjects last: a commune came after all its actions)."""
+
+    def __init__(self, graph: Graph, first: URIRef) -> None:
+        super().__init__(graph)
+        self.first = first
+
+    def orderSubjects(self) -> list:  # noqa: N802 (rdflib's name)
+        subjects = super().orderSubjects()
+        if self.first in subjects:
+            subjects.remove(self.first)
+            subjects.insert(0, self.first)
+        return subjects
 
 
 def rdf_response(request: Request, body: bytes, media_type: str, filename: str | None = None,

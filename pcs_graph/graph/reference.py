@@ -41,6 +41,14 @@ class Commune:
     refnis2025_uri: str
     wikidata: str
     geonames: str
+    # the names besides `name`, each with its language: (("Luik", "nl"), ("Lüttich", "de")) for Liège
+    names_by_language: tuple[tuple[str, str], ...] = ()
+
+
+# the language of each name column of communes_wallonie_262.csv (mathiasleroy's dataset gives the
+# French name: two of its spellings differ from the others, « Fontaine-l'Evèque », « Villers-le-Bouillet »)
+NAME_COLUMNS = {"name_belgif_fr": "fr", "name_statbel_fr_2015": "fr", "name_source_mathiasleroy": "fr",
+                "name_belgif_nl": "nl", "name_statbel_nl_2015": "nl", "name_belgif_de": "de"}
 
 
 @dataclass(frozen=True)
@@ -112,6 +120,8 @@ def load_communes(path: Path | None = None) -> list[Commune]:
             avg_income=_int(r["avg_net_taxable_income_per_declaration_2013_eur"]),
             refnis2019_uri=r["belgif_refnis2019_uri"], refnis2025_uri=r["belgif_refnis2025_uri"],
             wikidata=r["wikidata_qid"], geonames=r["geonames_id"],
+            names_by_language=tuple(sorted({(r[column], lang) for column, lang in NAME_COLUMNS.items()
+                                            if r[column] and r[column] != r["name_fr"]})),
         ))
     return communes
 
