@@ -11,6 +11,7 @@ from __future__ import annotations
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import XSD
 
+from .likeness import Likeness, likeness_triples
 from .model import FR, plan_triples
 from .ntriples import Triples
 from .programmes import Programmes
@@ -40,6 +41,7 @@ def reference_graph(uris: Uris, communes: CommuneDirectory, axes: list[Axis],
     _add_programmes(g, uris, programmes)
     for commune in communes.communes:
         _add_commune(g, uris, commune)
+    likeness_triples(g, uris, Likeness.load(communes))  # size band, urban/rural class, comparable communes
     for axis in axes:
         _add_axis(g, uris, axis, programmes)
     _add_plan_facts(g, registry, uris)
@@ -83,8 +85,8 @@ def _add_commune(g: Graph, uris: Uris, c: Commune) -> None:
         g.add((u, PCS.nisCode2025, Literal(c.nis_2025)))
     g.add((u, SKOS.prefLabel, Literal(c.name, lang=FR)))
     g.add((u, RDFS.label, Literal(c.name, lang=FR)))
-    for other, language in c.names_by_language:  # "Bergen"@nl, "Lüttich"@de
-        g.add((u, SKOS.altLabel, Literal(other, lang=language)))
+    for other in c.names_other:
+        g.add((u, SKOS.altLabel, Literal(other)))
     arr, prov = uris.arrondissement(c.arrondissement_nis), uris.province(c.province_nis)
     g.add((u, PCS.arrondissement, arr))
     g.add((u, PCS.province, prov))
