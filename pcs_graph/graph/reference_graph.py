@@ -85,8 +85,8 @@ def _add_commune(g: Graph, uris: Uris, c: Commune) -> None:
         g.add((u, PCS.nisCode2025, Literal(c.nis_2025)))
     g.add((u, SKOS.prefLabel, Literal(c.name, lang=FR)))
     g.add((u, RDFS.label, Literal(c.name, lang=FR)))
-    for other in c.names_other:
-        g.add((u, SKOS.altLabel, Literal(other)))
+    for other, language in c.names_by_language:  # "Bergen"@nl, "Lüttich"@de
+        g.add((u, SKOS.altLabel, Literal(other, lang=language)))
     arr, prov = uris.arrondissement(c.arrondissement_nis), uris.province(c.province_nis)
     g.add((u, PCS.arrondissement, arr))
     g.add((u, PCS.province, prov))
