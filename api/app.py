@@ -21,7 +21,7 @@ from pcs_graph import __version__
 from pcs_graph.config import Settings
 from pcs_graph.store.state import read_state
 
-from . import dataset, docs, json_api, linked_data, pages
+from . import auth, dataset, docs, json_api, linked_data, pages
 from .caching import ConditionalGet, GZip, HeadAsGet, StateTracker
 from .dumps import DumpCache
 from .http import install
@@ -59,7 +59,9 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ConditionalGet)
     app.add_middleware(GZip, minimum_size=1024)
     app.add_middleware(HeadAsGet)
-    for router in (docs.router, json_api.router, sparql_endpoint.router, linked_data.router, dataset.router,
-                   ontology_routes.router, pages.router):
+    auth.install_log_filter()
+    # auth first: its PATCH/POST under /api/actions/{nis}/{programme}/{key} before json_api's GET catch-all
+    for router in (auth.router, docs.router, json_api.router, sparql_endpoint.router, linked_data.router,
+                   dataset.router, ontology_routes.router, pages.router):
         app.include_router(router)
     return app

@@ -17,6 +17,10 @@ from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from pcs_graph.accounts.service import AuthError, LockedOut
+from pcs_graph.contrib.service import Forbidden as ContributionForbidden
+from pcs_graph.contrib.service import NotFound as ContributionNotFound
+from pcs_graph.contrib.service import SheetInvalid
 from pcs_graph.errors import (
     InputError,
     InvalidCodeError,
@@ -46,6 +50,11 @@ log = logging.getLogger("pcs.api")
 # most specific first
 STATUS: list[tuple[type[Exception], int, str]] = [
     (ResourceNotFound, 404, "not_found"),
+    (ContributionForbidden, 403, "forbidden"),
+    (ContributionNotFound, 404, "not_found"),
+    (SheetInvalid, 422, "invalid_sheet"),
+    (LockedOut, 429, "too_many_attempts"),
+    (AuthError, 401, "unauthorized"),
     (InvalidParameter, 422, "invalid_parameter"),
     (UnknownCommuneError, 404, "unknown_commune"),
     (NotAcceptable, 406, "not_acceptable"),
@@ -65,7 +74,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (PcsError, 400, "bad_request"),
 ]
 
-HTTP_ERRORS = {400: "bad_request", 403: "forbidden", 404: "not_found", 405: "method_not_allowed",
+HTTP_ERRORS = {400: "bad_request", 401: "unauthorized", 403: "forbidden", 429: "too_many_requests", 503: "unavailable", 404: "not_found", 405: "method_not_allowed",
                406: "not_acceptable", 413: "body_too_large", 415: "unsupported_media_type", 422: "invalid_parameter"}
 
 
@@ -83,6 +92,8 @@ def status_of(exc: Exception) -> tuple[int, str]:
 async def project_error(request: Request, exc: Exception) -> JSONResponse:
     status, code = status_of(exc)
     headers = {"Retry-After": "5"} if status == 503 else None
+    if isinstance(exc, LockedOut):
+        headers = {"Retry-After": str(exc.retry_after)}
     return error_response(status, code, str(exc), headers)
 
 

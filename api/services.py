@@ -9,8 +9,9 @@
 The search engine opens in the background (`SearchEngine.open(ws, background=True)`): the server
 answers at once, search ranks lexically while the index is built, then hybrid.
 
-Routes reach it through `request.app.state.services` (the `get_services` dependency). The API only
-reads: nothing here writes to the store.
+Routes reach it through `request.app.state.services` (the `get_services` dependency). The only
+writes go through `services.contributions` (pcs_graph.contrib), never a route on its own; the
+accounts database (`services.database`, `services.accounts`) is opened here once.
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class Services:
     sparql_limiter: anyio.CapacityLimiter
     _search: Any = None
     search_error: str | None = None
+    database: Any = None  # pcs_graph.accounts.Database: accounts, sessions, versions, audit log
+    accounts: Any = None  # pcs_graph.accounts.Accounts
+    contributions: Any = None  # pcs_graph.contrib.service.ContributionService: the one write path
+    rate_limits: Any = None  # api.auth.deps.RateLimits
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":
@@ -62,7 +67,27 @@ class Services:
         services = cls(settings, workspace, limits, runner, anyio.CapacityLimiter(limits.api_threads),
                        anyio.CapacityLimiter(limits.sparql_workers * 16))
         services._open_search()
+        services._open_database()
         return services
+
+    def _open_database(self) -> None:
+        """The accounts database (SQLite beside the store, or PCS_DATABASE_URL), migrated to head."""
+        from pcs_graph.accounts import Accounts, Database, default_database_url
+        from pcs_graph.contrib.service import ContributionService
+
+        from .auth.deps import RateLimits
+
+        self.database = Database.open(default_database_url(self.settings))
+        self.accounts = Accounts(self.database)
+        self.contributions = ContributionService(self.workspace, self.database, self.workspace.uris,
+                                                 on_write=self.after_write)
+        self.rate_limits = RateLimits()
+
+    def after_write(self) -> None:
+        """The store was written by this process: on disk, and the SPARQL workers reopen it."""
+        if not self.settings.is_remote:
+            self.store.flush()  # type: ignore[attr-defined]
+        self.sparql.refresh()
 
     def _open_search(self) -> None:
         try:
@@ -123,6 +148,8 @@ class Services:
         if callable(close):
             close()
         self.sparql.close()
+        if self.database is not None:
+            self.database.close()
         self.workspace.close()
 
 

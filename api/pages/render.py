@@ -100,6 +100,9 @@ def _environment() -> Environment:
     env.filters.update(highlight=highlight, number=number, percent=percent, french_date=french_date)
     env.globals.update(status_labels=STATUS_LABELS, facets=FACETS, axis_title=axis_title, axis_heading=axis_heading,
                        source_kind_labels=SOURCE_KIND_LABELS)
+    from ..auth.panel import globals_for_templates  # the action page's contribution panel (issue 18)
+
+    env.globals.update(globals_for_templates())
     return env
 
 

@@ -200,8 +200,30 @@ class QueryPool:
 
     def refresh(self) -> None:
         """The store was written (and flushed) by this process: each worker is replaced by one that sees it,
-        when it is next taken (a query running now finishes on the old snapshot)."""
+        when it is next taken (a query running now finishes on the old snapshot). The idle ones are replaced at
+        once in the background, so that the next query does not wait for fresh workers to start."""
         self._generation += 1
+        if not self._closed:
+            self._spawner.submit(self._renew_idle)
+
+    def _renew_idle(self) -> None:
+        """(On the spawner thread.) Each idle worker of an older generation replaced by a fresh one."""
+        stale: list[_Worker] = []
+        while True:
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                break
+            if worker.generation == self._generation and worker.process.is_alive():
+                self._idle.put(worker)
+                break
+            stale.append(worker)
+        for worker in stale:
+            with self._lock:
+                self._all.discard(worker)
+            worker.kill()
+            if not self._closed:
+                self._idle.put(self._spawn())
 
     def close(self) -> None:
         self._closed = True

@@ -34,7 +34,7 @@ from sqlalchemy import func, select
 
 from ..accounts.actors import Actor, can_edit
 from ..accounts.db import Database
-from ..accounts.models import AuditEntry, ContributionVersion, utcnow
+from ..accounts.models import REPORT_STATES, AuditEntry, ContributionVersion, ErrorReport, utcnow
 from ..errors import PcsError
 from ..graph.ntriples import Triples, iri, literal
 from ..graph.sheet import PracticeSheet, sheet_triples, validate_sheet
@@ -94,6 +94,7 @@ class ContributionService:
         self.uris: Uris = uris or workspace_or_store.uris
         self.db = database
         self.on_write = on_write
+        self.reports = Reports(self)
 
     # --- reading --------------------------------------------------------------------------------
     def graph_of(self, action_uri: str) -> str:
@@ -239,3 +240,43 @@ def _version(row: ContributionVersion, numbers: dict[int, int]) -> Version:
 def count_versions(db: Database) -> int:
     with db.session() as s:
         return int(s.scalar(select(func.count()).select_from(ContributionVersion)) or 0)
+
+
+class Reports:
+    """« Signaler une erreur »: anonymous reports and their state, audited like every other write."""
+
+    def __init__(self, service: ContributionService) -> None:
+        self.service = service
+
+    def add(self, action_uri: str, text: str) -> int:
+        text = text.strip()
+        if not 3 <= len(text) <= 2000:
+            raise SheetInvalid([f"text: {len(text)} caractères (attendu : entre 3 et 2000)"])
+        self.service.nis_of(action_uri)  # an action of the graph, or NotFound
+        with self.service.db.session() as s:
+            report = ErrorReport(action_uri=action_uri, text=text)
+            s.add(report)
+            s.flush()
+            self.service.record_write(None, "report.add", action_uri, {"report": report.id}, session=s)
+            return report.id
+
+    def set_state(self, actor: Actor, report_id: int, state: str) -> None:
+        if not actor.is_reviewer:
+            raise Forbidden("réservé aux relecteurs (la Région)")
+        if state not in REPORT_STATES:
+            raise SheetInvalid([f"state: état inconnu {state!r} (attendu : {', '.join(REPORT_STATES)})"])
+        with self.service.db.session() as s:
+            report = s.get(ErrorReport, report_id)
+            if report is None:
+                raise NotFound(f"signalement inconnu : {report_id}")
+            report.state, report.handled_by, report.handled_at = state, actor.public_name, utcnow()
+            self.service.record_write(actor, "report.state", f"report/{report_id}", {"state": state}, session=s)
+
+    def queue(self, limit: int = 200) -> list[ErrorReport]:
+        with self.service.db.session() as s:
+            return list(s.scalars(select(ErrorReport).order_by(ErrorReport.state != "new", ErrorReport.id.desc())
+                                  .limit(limit)))
+
+    def audit(self, limit: int = 200) -> list[AuditEntry]:
+        with self.service.db.session() as s:
+            return list(s.scalars(select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)))
