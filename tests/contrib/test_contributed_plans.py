@@ -1,0 +1,115 @@
+"""A commune's plan, uploaded as a draft, corrected, published, replaced, restored and unpublished
+(the services without HTTP: tests/api/test_contributions*.py go through the API and a browser)."""
+
+from __future__ import annotations
+
+import pytest
+
+from pcs_graph.accounts import Actor, Database
+from pcs_graph.contrib.drafts import Correction, CorrectionInvalid, Drafts
+from pcs_graph.contrib.plans import ContributedPlans
+from pcs_graph.contrib.service import Forbidden
+from pcs_graph.ingest.safety import UploadLimits, check_upload
+from pcs_graph.ingest.sandbox import parse_upload
+from tests.contrib.plan_documents import LABELS, SECOND, gerpinnes_docx
+
+EDITOR = Actor(account_id=None, token_id=None, public_name="PCS de Gerpinnes", role="editor",
+               communes=frozenset({"52025"}))
+MONS = Actor(account_id=None, token_id=None, public_name="PCS de Mons", role="editor", communes=frozenset({"53053"}))
+REVIEWER = Actor(account_id=None, token_id=None, public_name="SPW Intérieur et Action sociale", role="reviewer",
+                 communes=frozenset())
+
+
+@pytest.fixture
+def db(tmp_path):
+    database = Database.open(f"sqlite:///{tmp_path / 'accounts.sqlite3'}")
+    yield database
+    database.close()
+
+
+def upload(drafts: Drafts, folder, rows=None, suggest=None):
+    data = gerpinnes_docx(folder, rows) if rows else gerpinnes_docx(folder)
+    checked = check_upload(data, "Plan PCS Gerpinnes.docx", UploadLimits())
+    doc = parse_upload(data, checked, UploadLimits(), commune="52025", programme="2020-2025")
+    return drafts.create(EDITOR, doc, checked.display_name, checked.form, "52025", "2020-2025", None, suggest)
+
+
+def labels_in_store(ws) -> set[str]:
+    rows = ws.store.select('SELECT ?l WHERE { ?a a pcs:Action ; rdfs:label ?l ; pcs:commune/pcs:nisCode "52025" }')
+    return {r["l"] for r in rows}
+
+
+def test_a_draft_lists_the_actions_in_order_with_their_lines_and_stays_out_of_the_store(workspace, db, tmp_path):
+    before = workspace.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }")
+    draft = upload(Drafts(db), tmp_path)
+    assert [a.label for a in draft.actions] == LABELS
+    assert [a.line for a in draft.actions] == [2, 3, 4, 5, 6, 7]  # the rows of the table
+    assert [a.code for a in draft.actions] == ["1.1.06", "2.2.02", "3.2.01", None, "5.5.01", "6.1.02"]
+    assert draft.actions[0].partners == [{"name": "ASBL Les Devoirs", "article20": False, "kind": "ASBL"}]
+    assert draft.file_name == "Plan PCS Gerpinnes.docx" and draft.state == "draft"
+    assert workspace.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+
+
+def test_corrections_keep_what_was_printed_and_are_refused_whole_when_one_is_wrong(workspace, db, tmp_path):
+    drafts = Drafts(db)
+    draft = upload(drafts, tmp_path)
+    with pytest.raises(CorrectionInvalid, match=r"ligne 4, status : statut inconnu 'fini'"):
+        drafts.correct(EDITOR, draft.key, [Correction(position=1, label="Changé"), Correction(position=4, status="fini")])
+    assert drafts.get(EDITOR, draft.key).actions[0].label == LABELS[0]  # nothing of the refused call applied
+    with pytest.raises(CorrectionInvalid, match="ligne 1, type : le document imprime déjà le code 1.1.06"):
+        drafts.correct(EDITOR, draft.key, [Correction(position=1, type="5.1.04")])
+    draft = drafts.correct(EDITOR, draft.key, [
+        Correction(position=2, label="Permanences logement au CPAS de Gerpinnes"),
+        Correction(position=4, type="5.1.04", description="Chaque mardi, une marche douce pour les aînés."),
+        Correction(position=5, partners=[{"name": "Comité de quartier de Loverval"}]),
+        Correction(position=6, exclude=True)])
+    second, fourth, fifth = draft.actions[1], draft.actions[3], draft.actions[4]
+    assert (second.label_printed, second.label) == ("Permanences logement au CPAS", "Permanences logement au CPAS de Gerpinnes")
+    assert fourth.declared == {"code": "5.1.04", "label": None, "axis": 5, "suggested": False, "probability": None}
+    assert fourth.sheet["description"] == "Chaque mardi, une marche douce pour les aînés."
+    assert fifth.partners_printed[0]["name"] == "Comité de quartier" and fifth.partners[0]["name"].endswith("Loverval")
+    assert draft.actions[5].excluded
+    with pytest.raises(Forbidden):
+        drafts.get(MONS, draft.key)
+
+
+def test_publish_replace_restore_unpublish(workspace, db, tmp_path):
+    drafts, plans = Drafts(db), ContributedPlans(workspace, db)
+    first = upload(drafts, tmp_path)
+    drafts.correct(EDITOR, first.key, [Correction(position=4, type="5.1.04"),
+                                       Correction(position=2, label="Permanences logement au CPAS de Gerpinnes")])
+    with pytest.raises(Forbidden):
+        plans.publish(MONS, first.key)
+    v1 = plans.publish(EDITOR, first.key)
+    expected_first = set(LABELS) - {"Permanences logement au CPAS"} | {"Permanences logement au CPAS de Gerpinnes"}
+    assert (v1.number, v1.state, v1.action_count) == (1, "published", 6)
+    assert labels_in_store(workspace) == expected_first
+    row = workspace.store.select("""SELECT ?kind ?publisher ?status ?method ?printed WHERE {
+      ?a rdfs:label "Gym douce et balades pour les aînés isolés"@fr ; dcterms:source ?p ;
+         pcs:classificationStatus ?status ; pcs:classificationMethod ?method ; pcs:actionType/skos:notation "5.1.04" .
+      ?p dcterms:type/skos:notation ?kind ; dcterms:publisher ?publisher .
+      ?b pcs:labelAsPrinted ?printed }""")
+    assert len(row) == 1
+    assert (row[0]["kind"], row[0]["publisher"], row[0]["printed"]) == (
+        "commune-contribution", "PCS de Gerpinnes", "Permanences logement au CPAS")
+    assert row[0]["status"].endswith("#Declared") and row[0]["method"].startswith("type 5.1.04 choisi par PCS de Gerpinnes le ")
+
+    second = upload(drafts, tmp_path, SECOND)
+    v2 = plans.publish(EDITOR, second.key)
+    assert v2.number == 2 and labels_in_store(workspace) == {row[1] for row in SECOND}  # replaced, no duplicate
+    count = workspace.store.select('SELECT (COUNT(?a) AS ?n) WHERE { ?a a pcs:Action ; pcs:commune/pcs:nisCode "52025" }')
+    assert count[0]["n"] == "5"
+
+    v3 = plans.restore(REVIEWER, v1.id)
+    assert (v3.number, v3.restored_from, v3.public_name) == (3, 1, "SPW Intérieur et Action sociale")
+    assert labels_in_store(workspace) == expected_first
+
+    gone = plans.unpublish(EDITOR, "52025", "2020-2025")
+    assert (gone.number, gone.state, gone.unpublished_by) == (3, "unpublished", "PCS de Gerpinnes")
+    assert labels_in_store(workspace) == set()
+    assert workspace.store.select(f"SELECT ?p WHERE {{ <{workspace.uris.base}contribution/52025/2020-2025> ?p ?o }}") == []
+    history = plans.history(EDITOR, "52025")
+    assert [(v.number, v.state) for v in history] == [(3, "unpublished"), (2, "superseded"), (1, "superseded")]
+    assert set(history[2].labels) == expected_first  # what version 1 published, still in the history
+    with pytest.raises(Forbidden):
+        plans.history(MONS, "52025")
