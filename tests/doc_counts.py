@@ -5,10 +5,13 @@
 
 A count in the docs is written `<!-- count:actions -->101<!-- /count -->`; `tests/test_docs.py` fails
 when one differs from what the bundled corpus really holds (the corpus grows: rerun with --write).
+The fitted thresholds of search (relevance, the classifier's assignment) are quoted the same way,
+read from the files the search engine reads.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 import tempfile
@@ -25,10 +28,9 @@ def documented_files(root: Path = REPO_ROOT) -> list[Path]:
     return [path for pattern in DOCUMENTED for path in sorted(root.glob(pattern))]
 
 
-def real_counts() -> dict[str, int]:
-    """What `make run` serves: the bundled corpus ingested (no index) into a temporary store, and the
-    example queries of the SPARQL page."""
-    from pcs_graph.api.pages import load_gallery
+def real_counts() -> dict[str, int | float]:
+    """What `make run` serves: the bundled corpus ingested (no index) into a temporary store, the
+    example queries of the SPARQL page, and the thresholds of the fitted search models."""
     from pcs_graph.cli.common import corpus_files
     from pcs_graph.load import Ingestor
     from pcs_graph.stats.counts import totals
@@ -42,10 +44,19 @@ def real_counts() -> dict[str, int]:
             found = totals(ws.store)
             communes = ws.store.select("SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a pcs:Commune }")
     return {"actions": found["actions"], "communes_with_actions": found["communes"],
-            "communes": int(communes[0]["n"] or 0), "example_queries": len(load_gallery())}
+            "communes": int(communes[0]["n"] or 0),
+            "example_queries": len(list((REPO_ROOT / "api" / "queries").glob("*.rq"))),  # as /requetes lists them
+            "relevance_threshold": fitted_threshold("relevance.json"),
+            "assignment_threshold": fitted_threshold("classifier_calibration.json")}
 
 
-def stale_counts(text: str, real: dict[str, int]) -> list[str]:
+def fitted_threshold(name: str) -> float:
+    """The threshold recorded in one of the search engine's fitted models (pcs_graph/search/data/)."""
+    path = REPO_ROOT / "pcs_graph" / "search" / "data" / name
+    return float(json.loads(path.read_text(encoding="utf-8"))["threshold"])
+
+
+def stale_counts(text: str, real: dict[str, int | float]) -> list[str]:
     """Every marker of `text` whose value is not the real one (or names no known count)."""
     problems = []
     for m in MARKER.finditer(text):
@@ -58,7 +69,7 @@ def stale_counts(text: str, real: dict[str, int]) -> list[str]:
     return problems
 
 
-def filled(text: str, real: dict[str, int]) -> str:
+def filled(text: str, real: dict[str, int | float]) -> str:
     """`text` with every known marker holding its real value."""
     return MARKER.sub(lambda m: (f"<!-- count:{m['name']} -->{real[m['name']]}<!-- /count -->"
                                  if m["name"] in real else m[0]), text)
