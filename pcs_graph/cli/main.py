@@ -13,7 +13,7 @@ import sys
 import typer
 
 from ..errors import PcsError
-from . import data, search, serve
+from . import accounts, data, search, serve
 from .common import err
 
 
@@ -24,6 +24,7 @@ def build_app() -> typer.Typer:
     data.register(app)
     search.register(app)
     serve.register(app)
+    accounts.register(app)
     return app
 
 
