@@ -1,4 +1,5 @@
-"""/ontology, /ontology/shapes and /ontology/source-kinds: a French page for a browser, RDF otherwise.
+"""/ontology, /ontology/shapes and /ontology/source-kinds (and the glossary, `glossary.py`): a French page for
+a browser, RDF otherwise.
 
     curl -H 'Accept: text/html' /ontology        # every term, anchors: /ontology#Action
     curl -H 'Accept: text/turtle' /ontology      # ontology/pcs.ttl as written (comments kept)
@@ -27,9 +28,11 @@ from pcs_graph.graph.vocab import PCS
 from ..pages.render import render
 from ..rdf_http import RDF_DOC, graph_body, negotiated_rdf, rdf_response
 from ..services import Services, get_services
+from . import glossary
 from .model import Vocabulary
 
 router = APIRouter(tags=["Données liées"])
+router.include_router(glossary.router)  # /ontology/glossaire
 SCHEME = PCS.SourceKindScheme
 
 

@@ -19,6 +19,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 
 from ..config import ONTOLOGY_DIR
 from ..errors import InputError
+from ..graph.glossary import glossary_graph
 from ..graph.model import DocumentTriples, WrittenAction, action_type_triples, document_graph
 from ..graph.ntriples import Triples, iri, literal
 from ..graph.nomenclature import CatalogueEntry, parse_code
@@ -79,12 +80,12 @@ class Ingestor:
     # --- reference data and ontology --------------------------------------------------------
 
     def ensure_reference(self) -> bool:
-        """Load the ontology and the reference graph when missing or changed. True if it wrote."""
+        """Load the ontology, the reference graph and the glossary when missing or changed. True if it wrote."""
         ontology = Graph()
         ontology.parse(ONTOLOGY_DIR / "pcs.ttl", format="turtle")
         reference, plans = reference_graph(self.uris, self.communes, load_axes(), self.programmes)
         wrote = False
-        for name, g in (("ontology", ontology), ("reference", reference)):
+        for name, g in (("ontology", ontology), ("reference", reference), ("glossary", glossary_graph(self.uris))):
             graph_uri = self.uris.graph(name)
             digest = graph_digest(g)
             if self.store.ask(f'ASK {{ GRAPH <{graph_uri}> {{ <{graph_uri}> pcs:contentHash "{digest}" }} }}'):

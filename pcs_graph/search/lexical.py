@@ -5,7 +5,8 @@
     lexical = LexicalIndex.build(["Activités de rencontre pour personnes isolées", ...], analyzer)
     lexical.scores(analyzer.terms("isolement"))                     # one BM25 score per document
 
-Query-side synonyms of the social sector (`SynonymExpander`, groups in data/synonyms.txt) let
+Query-side synonyms of the social sector (`SynonymExpander`, groups in data/synonyms.txt and the acronyms
+and terms of the glossary, ontology/glossary.ttl) let
 "solitude des aînés" reach "personnes isolées" and "personnes âgées" without touching what is indexed.
 """
 
@@ -63,6 +64,14 @@ def load_synonym_groups(path: Path = SYNONYMS_FILE) -> tuple[tuple[str, ...], ..
     return tuple(groups)
 
 
+def sector_groups() -> tuple[tuple[str, ...], ...]:
+    """The groups of data/synonyms.txt, then the glossary's terms (ontology/glossary.ttl) no group holds yet."""
+    from .glossary import extra_groups
+
+    groups = load_synonym_groups()
+    return groups + extra_groups(groups)
+
+
 @dataclass(frozen=True)
 class Expansion:
     """The extra phrasings added to a query, the group members that triggered them, and for each
@@ -82,7 +91,7 @@ class SynonymExpander:
 
     def __init__(self, analyzer: FrenchAnalyzer, groups: tuple[tuple[str, ...], ...] | None = None) -> None:
         self.analyzer = analyzer
-        groups = load_synonym_groups() if groups is None else groups
+        groups = sector_groups() if groups is None else groups
         self._groups = [[(member, tuple(analyzer.terms(member))) for member in group] for group in groups]
 
     def expand(self, query: str) -> Expansion:
