@@ -44,6 +44,7 @@ from ..store.workspace import Workspace
 from .actions import ActionInfo, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
 from .index import IndexReport, SearchIndex, build_or_update, check_index
+from .glossary import glossary_notes
 from .lexical import FrenchAnalyzer, SynonymExpander
 from .pool import EncoderOptions, PassageEncoder
 from .query import cached
@@ -314,6 +315,7 @@ class SearchEngine:
     def _explain(state: _State, i: int, scores: _Scores) -> Explanation:
         why = state.evidence.explain(state.actions[i], scores.concepts)
         return Explanation(why.words, round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4),
+                           glossary=glossary_notes((*why.words, *why.synonyms)),
                            synonyms=why.synonyms, via=why.via)
 
     # --- hits ---------------------------------------------------------------------------------

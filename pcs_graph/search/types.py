@@ -50,6 +50,7 @@ class Explanation:
     synonyms: tuple[str, ...] = ()
     via: tuple[str, ...] = ()
     shared: str | None = None  # for similar(): "type", "theme" or "meaning" (what the two actions share)
+    glossary: tuple[str, ...] = ()  # "IST = infections sexuellement transmissibles": a matched acronym, in full
 
     def sentences(self) -> list[str]:
         """The explanation in French, one phrase per kind of evidence."""
@@ -57,6 +58,7 @@ class Explanation:
         if self.matched_terms:
             out.append("mots trouvés : " + ", ".join(self.matched_terms))
         out += [f"synonyme : {s}" for s in self.synonyms]
+        out += list(self.glossary)
         out += list(self.via)
         if self.shared == "type" and self.shared_action_type:
             out.append(f"même type d'action {self.shared_action_type}")
