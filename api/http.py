@@ -18,6 +18,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pcs_graph.accounts.service import AuthError, LockedOut
+from pcs_graph.contrib.drafts import CorrectionInvalid
 from pcs_graph.contrib.service import Forbidden as ContributionForbidden
 from pcs_graph.contrib.service import NotFound as ContributionNotFound
 from pcs_graph.contrib.service import SheetInvalid
@@ -29,6 +30,7 @@ from pcs_graph.errors import (
     StoreError,
     UnknownCommuneError,
 )
+from pcs_graph.ingest.safety import UploadLimits, UploadRefused
 from pcs_graph.search.engine import SearchNotReady
 
 from .errors import (
@@ -45,11 +47,15 @@ from .sparql.pool import EndpointBusy, QueryTimeout
 from .sparql.results import ResultTooLarge
 
 log = logging.getLogger("pcs.api")
+UPLOAD_PATHS = ("/api/contributions", "/espace/publier")  # where a plan's document is uploaded
+UPLOAD_MARGIN = 256 * 1024  # the multipart envelope and the form's other fields
 
 
 # most specific first
 STATUS: list[tuple[type[Exception], int, str]] = [
     (ResourceNotFound, 404, "not_found"),
+    (UploadRefused, 422, "upload_refused"),  # its own status: 413, 415 or 422
+    (CorrectionInvalid, 422, "invalid_correction"),
     (ContributionForbidden, 403, "forbidden"),
     (ContributionNotFound, 404, "not_found"),
     (SheetInvalid, 422, "invalid_sheet"),
@@ -83,6 +89,8 @@ def error_response(status: int, error: str, detail: object, headers: dict[str, s
 
 
 def status_of(exc: Exception) -> tuple[int, str]:
+    if isinstance(exc, UploadRefused):
+        return exc.status, HTTP_ERRORS.get(exc.status, "upload_refused")
     for cls, status, code in STATUS:
         if isinstance(exc, cls):
             return status, code
@@ -115,47 +123,53 @@ async def unexpected_error(request: Request, exc: Exception) -> JSONResponse:
 
 
 class BodyLimit:
-    """Refuse request bodies larger than `max_bytes` with 413, by Content-Length or while streaming."""
+    """Refuse request bodies larger than `max_bytes` with 413, by Content-Length or while streaming.
+    A POST to one of `upload_paths` (a plan's document) may carry up to `upload_bytes`."""
 
-    def __init__(self, app: ASGIApp, max_bytes: int) -> None:
+    def __init__(self, app: ASGIApp, max_bytes: int, upload_bytes: int = 0, upload_paths: tuple[str, ...] = ()) -> None:
         self.app = app
         self.max_bytes = max_bytes
+        self.upload_bytes = max(upload_bytes, max_bytes)
+        self.upload_paths = upload_paths
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        upload = scope.get("method") == "POST" and scope.get("path") in self.upload_paths
+        limit = self.upload_bytes if upload else self.max_bytes
+        message = (f"fichier trop volumineux : au plus {(limit - UPLOAD_MARGIN) / 1024 / 1024:.0f} Mo" if upload
+                   else f"corps de requête trop grand : au plus {limit} octets")
         length = dict(scope.get("headers") or []).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await self._refuse(scope, receive, send)
+        if length is not None and length.isdigit() and int(length) > limit:
+            await self._refuse(scope, receive, send, message)
             return
         seen = 0
         started = False
 
         async def limited_receive() -> Message:
             nonlocal seen
-            message = await receive()
-            if message["type"] == "http.request":
-                seen += len(message.get("body", b""))
-                if seen > self.max_bytes:
-                    raise _TooLarge(413, f"corps de requête trop grand : au plus {self.max_bytes} octets")
-            return message
+            message_in = await receive()
+            if message_in["type"] == "http.request":
+                seen += len(message_in.get("body", b""))
+                if seen > limit:
+                    raise _TooLarge(413, message)
+            return message_in
 
-        async def tracking_send(message: Message) -> None:
+        async def tracking_send(message_out: Message) -> None:
             nonlocal started
-            if message["type"] == "http.response.start":
+            if message_out["type"] == "http.response.start":
                 started = True
-            await send(message)
+            await send(message_out)
 
         try:
             await self.app(scope, limited_receive, tracking_send)
         except _TooLarge:
             if not started:
-                await self._refuse(scope, receive, send)
+                await self._refuse(scope, receive, send, message)
 
-    async def _refuse(self, scope: Scope, receive: Receive, send: Send) -> None:
-        response = error_response(413, "body_too_large",
-                                  f"corps de requête trop grand : au plus {self.max_bytes} octets")
+    async def _refuse(self, scope: Scope, receive: Receive, send: Send, message: str) -> None:
+        response = error_response(413, "body_too_large", message)
         await response(scope, receive, send)
 
 
@@ -196,7 +210,8 @@ def install(app: FastAPI, limits: EndpointLimits) -> None:
     app.add_exception_handler(StarletteHTTPException, http_error)  # type: ignore[arg-type]
     app.add_exception_handler(RequestValidationError, validation_error)  # type: ignore[arg-type]
     app.add_exception_handler(Exception, unexpected_error)
-    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes)
+    app.add_middleware(BodyLimit, max_bytes=limits.max_body_bytes,
+                       upload_bytes=UploadLimits.from_env().max_bytes + UPLOAD_MARGIN, upload_paths=UPLOAD_PATHS)
     app.add_middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
                        allow_headers=["*"], max_age=86400,
                        expose_headers=["Content-Type", "Content-Disposition", "ETag", "Last-Modified", "Link"])

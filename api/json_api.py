@@ -50,7 +50,7 @@ AxisNumber = Annotated[int, Field(ge=1, le=7)]
 Short = Annotated[str, StringConstraints(max_length=40)]
 Status = Literal["declared", "inferred", "unclassified"]
 SourceKind = Literal["official-plan", "council-decision", "commune-page", "region-page", "province-page", "parliament",
-                     "association", "press", "blog", "dataset"]  # the notations of pcs:SourceKindScheme
+                     "association", "press", "blog", "dataset", "commune-contribution"]  # pcs:SourceKindScheme
 Kind = Literal["ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"]
 
 

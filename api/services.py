@@ -53,6 +53,8 @@ class Services:
     accounts: Any = None  # pcs_graph.accounts.Accounts
     contributions: Any = None  # pcs_graph.contrib.service.ContributionService: the one write path
     rate_limits: Any = None  # api.auth.deps.RateLimits
+    drafts: Any = None  # pcs_graph.contrib.drafts.Drafts: uploaded plans, private until published
+    plans: Any = None  # pcs_graph.contrib.plans.ContributedPlans: publish, unpublish, restore a whole plan
 
     @classmethod
     def open(cls, settings: Settings) -> "Services":
@@ -82,12 +84,23 @@ class Services:
         self.contributions = ContributionService(self.workspace, self.database, self.workspace.uris,
                                                  on_write=self.after_write)
         self.rate_limits = RateLimits()
+        from pcs_graph.contrib.drafts import Drafts
+        from pcs_graph.contrib.plans import ContributedPlans
+
+        self.drafts = Drafts(self.database)
+        self.plans = ContributedPlans(self.workspace, self.database, on_write=self.after_plan_write)
 
     def after_write(self) -> None:
         """The store was written by this process: on disk, and the SPARQL workers reopen it."""
         if not self.settings.is_remote:
             self.store.flush()  # type: ignore[attr-defined]
         self.sparql.refresh()
+
+    def after_plan_write(self) -> None:
+        """A whole plan was written: as `after_write`, and the search engine checks the store at once."""
+        self.after_write()
+        if self._search is not None:
+            self._search.refresh()
 
     def _open_search(self) -> None:
         try:

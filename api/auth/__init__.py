@@ -11,11 +11,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from . import edit, moderation, pages
+from . import edit, moderation, pages, publish
 from .pages import install_log_filter
 
 router = APIRouter()
-for _module in (pages, edit, moderation):
+for _module in (pages, edit, moderation, publish):
     router.include_router(_module.router)
 
 __all__ = ["router", "install_log_filter"]
