@@ -154,7 +154,7 @@ def test_the_readme_links_every_file_of_the_manual_and_stays_short():
 def test_every_manual_page_starts_with_what_it_is_for():
     for page in (REPO_ROOT / "docs").glob("*.md"):
         opening = page.read_text(encoding="utf-8").split("\n\n")[1]
-        assert opening.startswith("What this page is for"), page.name
+        assert opening.startswith("What this page is for"), f"{page.name}: open with « What this page is for: … »"
 
 
 def test_the_counts_quoted_in_the_docs_are_the_real_ones():
