@@ -91,9 +91,7 @@ class Services:
         self.plans = ContributedPlans(self.workspace, self.database, on_write=self.after_plan_write)
 
     def after_write(self) -> None:
-        """The store was written by this process: on disk, and the SPARQL workers reopen it."""
-        if not self.settings.is_remote:
-            self.store.flush()  # type: ignore[attr-defined]
+        """The store was written (and flushed) by this process: the SPARQL workers reopen it."""
         self.sparql.refresh()
 
     def after_plan_write(self) -> None:

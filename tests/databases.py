@@ -89,6 +89,16 @@ def build_store(root: Path) -> EditableStore:
     return EditableStore(settings, str(action), nis, str(mons))
 
 
+@pytest.fixture(scope="session")
+def store_template(tmp_path_factory: pytest.TempPathFactory) -> EditableStore:
+    """Built once per test session; `editable_store` hands each test a copy of its own."""
+    return build_store(tmp_path_factory.mktemp("editable"))
+
+
 @pytest.fixture
-def editable_store(tmp_path: Path) -> EditableStore:
-    return build_store(tmp_path)
+def editable_store(store_template: EditableStore, tmp_path: Path) -> EditableStore:
+    import shutil
+
+    shutil.copytree(store_template.settings.store, tmp_path / "store")
+    settings = Settings(store=str(tmp_path / "store"), index_dir=str(tmp_path / "index"))
+    return EditableStore(settings, store_template.action, store_template.nis, store_template.mons_action)

@@ -197,6 +197,9 @@ class ContributionService:
             raise
         finally:
             s.close()
+        flush = getattr(self.store, "flush", None)
+        if callable(flush):
+            flush()  # an embedded store's write on disk: read-only readers (SPARQL workers, backups) see it
         if self.on_write is not None:
             self.on_write()
         return self.version(version_id)
