@@ -136,7 +136,9 @@ def register(app: typer.Typer) -> None:
 
     @app.command("review")
     def review_command(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
-        """Les actions sans code que le classifieur n'a pas osé typer, avec ses propositions."""
+        """Les actions sans code que le classifieur n'a pas osé typer, avec ses propositions et leur axe
+        (inféré, ou inconnu sous le seuil mesuré)."""
+        from ..search.axes import AxisGuess, axis_status
         from ..search.classify import Classifier, pending_actions
         from ..search.embedders import load_embedder
 
@@ -145,15 +147,17 @@ def register(app: typer.Typer) -> None:
                 pending = pending_actions(ws.store, ws.uris)
                 classifier = Classifier.from_store(ws.store, ws.uris, load_embedder(ws.settings.embedder))
                 rows = [(p, classifier.score(p.label, k=3, axis=p.stated_axis)) for p in pending]
+                axes = {p.uri: axis_status(ws.store, p.uri, p.stated_axis, AxisGuess(s.axis, s.axis_confidence, s.axis_lead),
+                                           classifier.axis_calibration) for p, s in rows}
             except PcsError as e:
                 fail(e)
         if as_json:
-            print(json.dumps([{"uri": p.uri, "label": p.label, "commune": p.commune,
+            print(json.dumps([{"uri": p.uri, "label": p.label, "commune": p.commune, "axis": axes[p.uri].__dict__,
                                "candidates": [c.__dict__ for c in s.candidates]} for p, s in rows],
                              ensure_ascii=False, indent=2))
             return
-        table = Table("action", "commune", "propositions", title=f"{len(rows)} actions à revoir")
+        table = Table("action", "commune", "axe", "propositions", title=f"{len(rows)} actions à revoir")
         for p, s in rows:
-            table.add_row(p.label, p.commune, " ; ".join(f"{c.code} {c.label[:40]} ({c.confidence:.0%})"
-                                                         for c in s.candidates))
+            table.add_row(p.label, p.commune, axes[p.uri].text, " ; ".join(f"{c.code} {c.label[:40]} ({c.confidence:.0%})"
+                                                                          for c in s.candidates))
         console.print(table)

