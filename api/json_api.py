@@ -7,6 +7,7 @@ search engine are called off the event loop (Services.run).
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Annotated, Literal, TypeVar
 
 from fastapi import APIRouter, Depends, Path, Query
@@ -14,6 +15,7 @@ from fastapi.openapi.models import Example
 from pydantic import Field, StringConstraints
 
 from pcs_graph.errors import PcsError
+from pcs_graph.search.filters import keep_comparable
 from pcs_graph.search.types import SearchFilters, SearchResults
 
 from .catalog import Catalog
@@ -35,6 +37,7 @@ from .schemas import (
     Stats,
 )
 from .services import SearchUnavailable, Services, get_services
+from .sheets import with_sheets
 
 router = APIRouter(prefix="/api", tags=["API JSON"])
 T = TypeVar("T")
@@ -52,6 +55,8 @@ Status = Literal["declared", "inferred", "unclassified"]
 SourceKind = Literal["official-plan", "council-decision", "commune-page", "region-page", "province-page", "parliament",
                      "association", "press", "blog", "dataset", "commune-contribution"]  # pcs:SourceKindScheme
 Kind = Literal["ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"]
+SizeBand = Literal["lt10k", "10k-25k", "25k-50k", "ge50k"]  # pcs:SizeBandScheme (graph/likeness.py)
+UrbanRural = Literal["urban", "rural"]  # pcs:UrbanRuralScheme
 
 
 def catalog(services: Services = Depends(get_services)) -> Catalog:
@@ -81,6 +86,11 @@ async def search(
     article20: Annotated[bool | None, Query(description="avec (true) ou sans (false) partenaire article 20")] = None,
     status: Annotated[list[Status], Query(description="statut de classification")] = [],
     source_kind: Annotated[list[SourceKind], Query(description="types de sources (plan signé, page communale, presse...)")] = [],
+    size_band: Annotated[list[SizeBand], Query(description="taille de la commune (population 2015)")] = [],
+    urban_rural: Annotated[list[UrbanRural], Query(description="commune urbaine ou rurale (150 hab./km²)")] = [],
+    comparable_to: Annotated[str | None, Query(max_length=40, description="code NIS : seulement les communes "
+                                               "comparables à celle-ci (même taille, même classe urbaine/rurale)",
+                                               openapi_examples={"andenne": Example(value="92003")})] = None,
     limit: Annotated[int, Query(ge=1, le=100)] = 10,
     offset: Offset = 0,
     services: Services = Depends(get_services),
@@ -88,8 +98,11 @@ async def search(
     filters = SearchFilters(axis=tuple(axis), theme=tuple(theme), action_type=tuple(action_type),
                             commune=tuple(commune), province=tuple(province), programme=tuple(programme),
                             partner_kind=tuple(partner_kind), article20=article20, status=tuple(status),
-                            source_kind=tuple(source_kind))
-    return await services.run(services.search.search, q, filters, limit, offset)
+                            source_kind=tuple(source_kind), size_band=tuple(size_band),
+                            urban_rural=tuple(urban_rural), comparable_to=comparable_to or None)
+    results = await services.run(services.search.search, q, filters, limit, offset)
+    hits = await services.run(with_sheets, services.store, results.hits)  # each hit with its practice sheet
+    return replace(results, hits=hits)
 
 
 @router.post("/classify", response_model=Classification, responses=SEARCH_ERRORS,
@@ -108,12 +121,17 @@ async def action(
     path: Annotated[str, Path(description="NIS/période/clé", openapi_examples={
         "mons": Example(summary="Mons, action 23", value="53053/2020-2025/23")})],
     similar: Annotated[int, Query(ge=0, le=20, description="nombre d'actions semblables")] = 5,
+    comparable_to: Annotated[str | None, Query(max_length=40, description="code NIS : actions semblables des "
+                                               "seules communes comparables à celle-ci")] = None,
     services: Services = Depends(get_services), data: Catalog = Depends(catalog),
 ) -> ActionDetail:
     detail = await services.run(data.action, path.removeprefix("action/"))
     if similar:
         try:
-            results = await services.run(services.search.similar, detail.uri, similar + 5)
+            results = await services.run(services.search.similar, detail.uri, 100 if comparable_to else similar + 5)
+            if comparable_to:
+                results = keep_comparable(results, comparable_to, services.workspace.communes, similar + 5)
+                detail.notes += list(results.notes)
         except (SearchUnavailable, PcsError) as e:  # the action itself is still worth answering
             detail.notes.append(f"actions semblables indisponibles : {e}")
         else:

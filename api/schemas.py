@@ -6,6 +6,8 @@ from typing import Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
+from pcs_graph.graph.sheet import PracticeSheet
+
 T = TypeVar("T")
 
 
@@ -71,6 +73,12 @@ class SimilarAction(BaseModel):
 class ActionDetail(ActionSummary):
     description: str | None = None
     target_public: list[str] = []
+    sheet: PracticeSheet | None = Field(None, description="la fiche pratique telle que la source l'énonce : "
+                                        "description, publics (notations de pcs:TargetPublicScheme et mots lus), "
+                                        "status (planned, running, suspended, stopped, completed ; null si la source "
+                                        "n'en dit rien), status_date, status_as_printed, start_date, end_date, "
+                                        "results (chiffres avec leur phrase), contact")
+    publication_date: str | None = Field(None, description="date de la publication d'où l'action est tirée")
     code_as_printed: str | None = None
     classification_score: float | None = None
     classification_method: str | None = None

@@ -36,7 +36,8 @@ AXIS = re.compile(r"[1-7]")
 
 STATUS_LABELS = {"declared": "déclarée par la source", "inferred": "inférée par le classifieur",
                  "unclassified": "aucune (action non classée)"}
-UNCLASSIFIED_AXIS = NO_AXIS  # an action with neither a type nor a stated axis
+UNCLASSIFIED_AXIS = NO_AXIS
+THEME_UNNAMED = "intitulé inconnu (ni les documents lus ni un catalogue officiel ne le donnent)"  # an action with neither a type nor a stated axis
 
 
 @dataclass
@@ -192,7 +193,8 @@ class PageData:
             uri=uri, row=rows[0], description=detail["desc"],
             target_publics=tuple(p["p"] or "" for p in publics),
             axis_label=axis_label, axis_path=self.path(detail["ax"]) if detail["ax"] else None,
-            theme=Link(self.path(detail["theme"]), detail["themeLabel"] or f"Thème {detail['themeCode']}")
+            theme=Link(self.path(detail["theme"]), f"{detail['themeCode']} — {detail['themeLabel']}"
+                       if detail["themeLabel"] else f"{detail['themeCode']} — {THEME_UNNAMED}")
             if detail["theme"] else None,
             type_path=self.path(detail["t"]) if detail["t"] else None,
             plan_path=self.path(detail["plan"]) if detail["plan"] else None,
@@ -283,8 +285,7 @@ class PageData:
         if r["ax"]:
             broader.append(Link(self.path(r["ax"]), f"Axe {r['axisN']} — {r['axisLabel']}"))
         if r["theme"]:
-            broader.append(Link(self.path(r["theme"]), f"Thème {r['themeCode']}"
-                                + (f" — {r['themeLabel']}" if r["themeLabel"] else "")))
+            broader.append(Link(self.path(r["theme"]), f"Thème {r['themeCode']} — {r['themeLabel'] or THEME_UNNAMED}"))
         return ConceptView(
             kind="action-type", code=code, label=r["label"], broader=tuple(broader), narrower=(),
             official=r["official"] in ("true", "1"),

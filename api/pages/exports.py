@@ -22,6 +22,7 @@ from pcs_graph.search.types import Hit
 from ..catalog import Catalog
 from ..errors import ResourceNotFound
 from ..services import SearchUnavailable
+from ..sheets import SHEET_HEADER, action_sheet_cells, sheet_cells, with_sheets
 from .data import STATUS_LABELS
 from .partners import PartnerFilters, partner_rows
 from .render import BadPageParameter, bad_request, engine, not_found, off_loop, page_data, render
@@ -51,7 +52,7 @@ def _format(request: Request, fmt: str) -> Response | None:
 # --- search results -------------------------------------------------------------------------------
 
 SEARCH_HEADER = ["Rang", "Action", "Code", "Type d'action", "Axe", "Commune", "Code INS", "Province",
-                 "Programmation", "Classification", "Partenaires", "Partenaires article 20", "Page", "URI"]
+                 "Programmation", "Classification", "Partenaires", "Partenaires article 20", *SHEET_HEADER, "Page", "URI"]
 
 
 def _hit_row(request: Request, rank: int, hit: Hit, path: str) -> list:
@@ -59,6 +60,7 @@ def _hit_row(request: Request, rank: int, hit: Hit, path: str) -> list:
     a20 = [p.name for p in hit.partners if p.article20]
     return [rank, hit.label, hit.code, hit.action_type_label, hit.axis, hit.commune, hit.nis, hit.province,
             hit.programme, STATUS_LABELS.get(hit.status, hit.status), " ; ".join(partners), " ; ".join(a20),
+            *sheet_cells(hit.sheet, hit.publication, hit.source_kind, hit.publication_date),
             f"{request.base_url}{path.lstrip('/')}", hit.uri]
 
 
@@ -84,7 +86,8 @@ def _search_export(request: Request, fmt: str) -> Response:
     except SearchUnavailable as e:
         return render(request, "error.html", 503, title="Recherche indisponible", message=str(e))
     data = page_data(request)
-    rows = [_hit_row(request, i, h, data.path(h.uri)) for i, h in enumerate(hits[:MAX_ROWS], start=1)]
+    hits = list(with_sheets(data.store, hits[:MAX_ROWS]))  # each with its practice sheet and publication date
+    rows = [_hit_row(request, i, h, data.path(h.uri)) for i, h in enumerate(hits, start=1)]
     filters = "; ".join(f"{k} = {', '.join(v)}" for k, v in search.selected.items()) or "aucun"
     about = _about(request, f"Résultats de la recherche « {search.q} »" if search.q else "Actions filtrées")
     if not total and rows:
@@ -107,13 +110,17 @@ def _commune_export(request: Request, nis: str, fmt: str) -> Response:
     if view is None:
         return not_found(request, f"Aucune commune wallonne n'a le code INS « {nis} ».")
     header = ["Axe", "Intitulé de l'axe", "Code", "Type d'action", "Action", "Classification", "Partenaires",
-              "Partenaires article 20", "Page"]
+              "Partenaires article 20", *SHEET_HEADER, "Page"]
+    data = page_data(request)
+    uri = {a.path: data.uris.base + a.path.lstrip("/") for g in view.groups for a in g.actions}
+    cells = action_sheet_cells(data.store, list(uri.values()))
     rows = []
     for group in view.groups:
         for a in group.actions:
-            rows.append([None if group.axis == "?" else int(group.axis), group.label, a.code, a.type_label, a.label,
+            rows.append([int(group.axis) if group.axis.isdigit() else None, group.label, a.code, a.type_label, a.label,
                          STATUS_LABELS.get(a.status, a.status), " ; ".join(p.name for p in a.partners),
-                         " ; ".join(p.name for p in a.partners if p.article20), f"{request.base_url}{a.path.lstrip('/')}"])
+                         " ; ".join(p.name for p in a.partners if p.article20), *cells[uri[a.path]],
+                         f"{request.base_url}{a.path.lstrip('/')}"])
     about = _about(request, f"Plan de cohésion sociale de {view.commune.name} : ses actions par axe")
     about.append(("Programmations", ", ".join(p.programme for p in view.plans) or "aucune connue"))
     return spreadsheet_response(Table(f"plan-{view.commune.name}", header, rows, about), fmt)
@@ -132,11 +139,27 @@ def _action_type_export(request: Request, code: str, fmt: str) -> Response:
         detail = Catalog(ws.store, ws.uris).action_type(code)
     except ResourceNotFound as e:
         return not_found(request, str(e))
-    header = ["Commune", "Code INS", "Province", "Actions de ce type", "Latitude", "Longitude", "Page"]
-    rows = [[c.name, c.nis, c.province, c.actions, c.latitude, c.longitude, f"{request.base_url}commune/{c.nis}"]
-            for c in detail.communes_running]
+    header = ["Commune", "Code INS", "Province", "Actions de ce type", "Latitude", "Longitude",
+              "Actions (intitulés)", *SHEET_HEADER, "Page"]
+    per_commune = _type_actions(ws.store, ws.uris.action_type(detail.code))
+    rows = [[c.name, c.nis, c.province, c.actions, c.latitude, c.longitude, *per_commune.get(c.nis, [""] * 9),
+             f"{request.base_url}commune/{c.nis}"] for c in detail.communes_running]
     about = _about(request, f"Communes qui mènent le type d'action {code}" + (f" — {detail.label}" if detail.label else ""))
     return spreadsheet_response(Table(f"communes-{code}", header, rows, about), fmt)
+
+
+def _type_actions(store, type_uri: str) -> dict[str, list[str]]:
+    """Per commune, its actions of a type (labels) and their sheets' cells, each column joined with « | »."""
+    rows = store.select(f"""SELECT ?a ?label ?nis WHERE {{ ?a a pcs:Action ; pcs:actionType <{type_uri}> ;
+      rdfs:label ?label ; pcs:commune/pcs:nisCode ?nis }} ORDER BY ?nis ?label""")
+    cells = action_sheet_cells(store, [r["a"] or "" for r in rows])
+    joined: dict[str, list[list[str]]] = {}
+    for r in rows:
+        columns = joined.setdefault(r["nis"] or "", [[] for _ in range(1 + len(SHEET_HEADER))])
+        for column, value in zip(columns, [r["label"] or "", *cells[r["a"] or ""]]):
+            column.append(str(value))
+    return {nis: [" | ".join(v for v in column) if any(column) else "" for column in columns]
+            for nis, columns in joined.items()}
 
 
 # --- the partners list -----------------------------------------------------------------------------

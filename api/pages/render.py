@@ -35,7 +35,8 @@ QUERIES_DIR = API_DIR / "queries"
 TEMPLATES_DIR = API_DIR / "templates"
 FACETS = (("axis", "Axe"), ("province", "Province"), ("commune", "Commune"), ("programme", "Programmation"),
           ("partner_kind", "Type de partenaire"), ("article20", "Partenaire « article 20 »"),
-          ("status", "Classification"), ("source_kind", "Type de source"))
+          ("status", "Classification"), ("source_kind", "Type de source"), ("size_band", "Taille de la commune"),
+          ("urban_rural", "Commune urbaine ou rurale"))
 
 
 class BadPageParameter(PcsError):

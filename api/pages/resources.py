@@ -18,6 +18,7 @@ from pcs_graph.stats import counts as stats
 
 from ..services import SearchUnavailable
 from .data import NIS, PERIOD
+from .practice import action_sheet, commune_statuses, comparable_view
 from .tabular import download_links
 from .render import engine, not_found, off_loop, page_data, percent, render
 from .svg import Bar, bar_chart, commune_map
@@ -89,7 +90,8 @@ def _action_page(request: Request, nis: str, period: str, key: str) -> Response:
     except (PcsError, SearchUnavailable) as e:
         similar_note = str(e)
     return render(request, "action.html", title=action.row.label, action=action, similar=similar,
-                  similar_note=similar_note, hit_path=lambda hit: data.path(hit.uri))
+                  similar_note=similar_note, hit_path=lambda hit: data.path(hit.uri),
+                  sheet=action_sheet(data, action.uri))
 
 
 @router.get("/commune/{nis}", response_class=HTMLResponse)
@@ -107,7 +109,8 @@ def _commune_page(request: Request, nis: str) -> Response:
                            str(len(g.actions)), f"#axe-{g.axis.replace('/', '-')}") for g in view.groups],
                       f"Actions de {view.commune.name} par axe", label_width=140, width=560)
     return render(request, "commune.html", title=view.commune.name, view=view, chart=chart, totals=totals,
-                  count_labels=stats.LABELS, downloads=download_links(f"commune/{nis}"))
+                  count_labels=stats.LABELS, downloads=download_links(f"commune/{nis}"),
+                  statuses=commune_statuses(data, nis), comparable=comparable_view(request, data, nis))
 
 
 @router.get("/plan/{nis}/{period}")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from pcs_graph.errors import PcsError
+from pcs_graph.graph.likeness import SIZE_BAND_LABELS, URBAN_RURAL_LABELS
 from pcs_graph.graph.sources import SOURCE_KINDS
 from pcs_graph.search.engine import SearchNotReady
 from pcs_graph.search.types import SearchFilters, SearchResults
@@ -79,6 +80,9 @@ def parse_search(request: Request) -> SearchRequest:
         "article20": _values(request, "article20", TRUE + FALSE, "true ou false"),
         "status": _values(request, "status", STATUSES, "declared, inferred ou unclassified"),
         "source_kind": _values(request, "source_kind", tuple(SOURCE_KINDS), " ou ".join(SOURCE_KINDS)),
+        "size_band": _values(request, "size_band", tuple(SIZE_BAND_LABELS), " ou ".join(SIZE_BAND_LABELS)),
+        "urban_rural": _values(request, "urban_rural", tuple(URBAN_RURAL_LABELS), "urban ou rural"),
+        "comparable_to": _values(request, "comparable_to", NIS, "un code INS à 5 chiffres")[:1],
     }
     flags = {v in TRUE for v in selected["article20"]}
     page_text = request.query_params.get("page") or "1"
@@ -89,7 +93,8 @@ def parse_search(request: Request) -> SearchRequest:
         action_type=selected["action_type"], commune=selected["commune"], province=selected["province"],
         programme=selected["programme"], partner_kind=selected["partner_kind"],
         article20=flags.pop() if len(flags) == 1 else None, status=selected["status"],
-        source_kind=selected["source_kind"],
+        source_kind=selected["source_kind"], size_band=selected["size_band"], urban_rural=selected["urban_rural"],
+        comparable_to=selected["comparable_to"][0] if selected["comparable_to"] else None,
     )
     return SearchRequest(q, filters, int(page_text), {k: v for k, v in selected.items() if v})
 

@@ -97,6 +97,11 @@ def register(app: typer.Typer) -> None:
         status: Annotated[Optional[list[str]], typer.Option("--status", help="declared, inferred, unclassified")] = None,
         source_kind: Annotated[Optional[list[str]], typer.Option("--source-kind",
                                                                  help="official-plan, commune-page, press…")] = None,
+        size_band: Annotated[Optional[list[str]], typer.Option("--size-band",
+                                                               help="lt10k, 10k-25k, 25k-50k, ge50k")] = None,
+        urban_rural: Annotated[Optional[list[str]], typer.Option("--urban-rural", help="urban ou rural")] = None,
+        comparable_to: Annotated[Optional[str], typer.Option(
+            "--comparable-to", help="Seulement les communes comparables à celle-ci (NIS ou nom).")] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Chercher des actions en français (sens et mots), avec filtres."""
@@ -104,7 +109,8 @@ def register(app: typer.Typer) -> None:
                                 commune=tuple(commune or ()), province=tuple(province or ()),
                                 programme=tuple(programme or ()), partner_kind=tuple(partner_kind or ()),
                                 article20=article20, status=tuple(status or ()),
-                                source_kind=tuple(source_kind or ()))
+                                source_kind=tuple(source_kind or ()), size_band=tuple(size_band or ()),
+                                urban_rural=tuple(urban_rural or ()), comparable_to=comparable_to)
         _print_results(_with_engine(store, lambda engine: engine.search(query, filters, k=k, offset=offset)), as_json)
 
     @app.command("similar")
@@ -112,9 +118,18 @@ def register(app: typer.Typer) -> None:
         action_uri: Annotated[str, typer.Argument(help="URI de l'action.")],
         store: StoreOpt = None,
         k: Annotated[int, typer.Option("-k")] = 5,
+        comparable_to: Annotated[Optional[str], typer.Option(
+            "--comparable-to", help="Seulement les communes comparables à celle-ci (NIS ou nom).")] = None,
         as_json: JsonOpt = False,
     ) -> None:
         """Les actions les plus proches dans d'autres communes (échange de bonnes pratiques)."""
+        if comparable_to:
+            from ..graph.reference import CommuneDirectory
+            from ..search.filters import keep_comparable
+
+            found = _with_engine(store, lambda engine: engine.similar(action_uri, k=100))
+            _print_results(keep_comparable(found, comparable_to, CommuneDirectory.load(), k), as_json)
+            return
         _print_results(_with_engine(store, lambda engine: engine.similar(action_uri, k=k)), as_json)
 
     @app.command("classify")

@@ -2,12 +2,12 @@
 comparable communes (same band and class, nearest by population, share aged 65+ and income).
 
     likeness = Likeness.load(CommuneDirectory.load())
-    likeness.profile("92003")          # Profile(nis='92003', band='20000-49999', klass='urban', density=302.8, …)
+    likeness.profile("92003")          # Profile(nis='92003', band='25k-50k', klass='urban', density=302.6, …)
     likeness.comparable("92003")       # the communes of the same band and class, nearest first
     likeness.comparable_nis("92003")   # their NIS codes (what `comparable_to=92003` keeps)
 
-Size bands (population on 1 January 2015, the communes file's): under 5,000; 5,000–9,999;
-10,000–19,999; 20,000–49,999; 50,000 and more. Urban/rural class: a commune with fewer than 150
+Size bands (population on 1 January 2015, the communes file's), those the API has always used: under
+10,000; 10,000–24,999; 25,000–49,999; 50,000 and more. Urban/rural class: a commune with fewer than 150
 inhabitants per km² is rural, the OECD's criterion for rural communities; the others are urban. The
 area is `reference/communes_wallonie_area.csv` (Statbel's statistical sectors per commune, see
 reference/README.md); Eurostat's degree of urbanisation (DEGURBA) of Belgian LAU was not found in a
@@ -29,12 +29,12 @@ from .reference import Commune, CommuneDirectory
 from .uris import Uris
 from .vocab import PCS
 
+# population on 2015-01-01 (Statbel): rural villages, small towns, towns and the cities; (code, label, low, high)
 SIZE_BANDS: tuple[tuple[str, str, int, int | None], ...] = (
-    ("0-4999", "moins de 5 000 habitants", 0, 5000),
-    ("5000-9999", "5 000 à 9 999 habitants", 5000, 10000),
-    ("10000-19999", "10 000 à 19 999 habitants", 10000, 20000),
-    ("20000-49999", "20 000 à 49 999 habitants", 20000, 50000),
-    ("50000-plus", "50 000 habitants et plus", 50000, None),
+    ("lt10k", "moins de 10 000 habitants", 0, 10_000),
+    ("10k-25k", "10 000 à 24 999 habitants", 10_000, 25_000),
+    ("25k-50k", "25 000 à 49 999 habitants", 25_000, 50_000),
+    ("ge50k", "50 000 habitants et plus", 50_000, None),
 )
 SIZE_BAND_LABELS = {code: label for code, label, _, _ in SIZE_BANDS}
 RURAL_DENSITY = 150  # inhabitants per km² (OECD: rural communities)
@@ -43,7 +43,7 @@ AREA_FILE = "communes_wallonie_area.csv"
 
 
 def size_band(population: int | None) -> str | None:
-    """The size band of a population: 26068 → '20000-49999' (None when unknown)."""
+    """The size band of a population: 26068 → '25k-50k' (None when unknown)."""
     if population is None:
         return None
     for code, _, low, high in SIZE_BANDS:
@@ -165,8 +165,8 @@ def likeness_triples(g: Graph, uris: Uris, likeness: Likeness) -> None:
 
 
 def size_band_concept(code: str) -> URIRef:
-    """'20000-49999' → pcs:SizeBand20000To49999; '50000-plus' → pcs:SizeBand50000Plus."""
-    return PCS["SizeBand" + code.replace("-plus", "Plus").replace("-", "To")]
+    """'25k-50k' → pcs:SizeBand25kTo50k; 'lt10k' → pcs:SizeBandLt10k."""
+    return PCS["SizeBand" + code[0].upper() + code[1:].replace("-", "To")]
 
 
 def urban_rural_concept(code: str) -> URIRef:

@@ -197,9 +197,8 @@ def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
         return found[0] if found else None
 
     description = one(P_DESCRIPTION)
-    results = values.get(str(P_RESULT), [])
-    # results in the order they are printed in the description, the others after them
-    results.sort(key=lambda r: (description or "").find(r.split(" : ")[0]) % 10**9 if description else 0)
+    results = sorted(values.get(str(P_RESULT), []))
+    results.sort(key=lambda r: _place(description, r))  # in the order the description prints them
     return PracticeSheet(
         description=description,
         publics=tuple(p for p in PUBLICS if p in values.get(str(P_GROUP), [])),
@@ -209,7 +208,25 @@ def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
     )
 
 
+def _place(text: str | None, part: str) -> int:
+    """Where `part` is printed in `text` (a part not found comes last)."""
+    found = text.find(part) if text else -1
+    return found if found >= 0 else len(text or "") + 1
+
+
 def read_sheet(store: SelectStore, uris: Uris, action_uri: str) -> PracticeSheet:
     """The current sheet of an action, as the store's union graph states it."""
     del uris  # every term of a sheet is in the ontology's namespace; kept for a stable signature
     return sheet_from_rows(store.select(sheet_query(action_uri)))
+
+
+def read_sheets(store: SelectStore, action_uris: list[str]) -> dict[str, PracticeSheet]:
+    """The sheets of several actions in one query (an action with no sheet fact maps to an empty sheet)."""
+    if not action_uris:
+        return {}
+    values = " ".join(f"<{u}>" for u in sorted(set(action_uris)))
+    query = sheet_query("ACTION").replace("<ACTION>", "?a").replace("SELECT ?p ?o ?n", "SELECT ?a ?p ?o ?n")
+    rows: dict[str, list[dict[str, str | None]]] = {u: [] for u in action_uris}
+    for row in store.select(query.replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)):
+        rows.setdefault(row.get("a") or "", []).append(row)
+    return {u: sheet_from_rows(r) for u, r in rows.items()}

@@ -1,7 +1,7 @@
 """What search knows about each action, read from the store in ONE query, and the text embedded for it.
 
     actions = load_actions(store, uris)          # list[ActionInfo], sorted by URI
-    embedded_text(actions[0])                    # label + action type + theme + axis + description + publics
+    embedded_text(actions[0])                    # label + description + publics + action type + theme + axis
     store_fingerprint(store, uris)               # changes whenever what is embedded may have changed
 """
 
@@ -39,6 +39,8 @@ class ActionInfo:
     description: str | None = None
     publics: list[str] = field(default_factory=list)
     partners: list[PartnerRef] = field(default_factory=list)
+    size_band: str | None = None  # the commune's population band ("20000-49999")
+    urban_rural: str | None = None  # the commune's class ("urban", "rural")
 
     @property
     def theme(self) -> str | None:
@@ -51,10 +53,11 @@ class ActionInfo:
 
 _ACTIONS_QUERY = """
 SELECT ?a ?label ?nis ?commune ?province ?provinceNis ?programme ?status ?source ?publication ?sourceKind ?code ?typeLabel ?themeLabel
-       ?ax ?axisN ?axisLabel ?desc ?public ?partner ?partnerName ?partnerKind ?art20
+       ?ax ?axisN ?axisLabel ?desc ?public ?partner ?partnerName ?partnerKind ?art20 ?band ?klass
 WHERE {
   ?a a pcs:Action ; rdfs:label ?label ; pcs:commune ?c .
   ?c pcs:nisCode ?nis ; skos:prefLabel ?commune ; pcs:province ?p .
+  OPTIONAL { ?c pcs:sizeBand/skos:notation ?band } OPTIONAL { ?c pcs:urbanRuralClass/skos:notation ?klass }
   ?p skos:prefLabel ?province ; pcs:nisCode ?provinceNis .
   OPTIONAL { ?a pcs:plan/pcs:programme/skos:notation ?programme }
   OPTIONAL { ?a pcs:classificationStatus ?status }
@@ -87,6 +90,7 @@ def load_actions(store: Store, uris: Uris) -> list[ActionInfo]:
                 province=row["province"] or "", province_nis=row["provinceNis"] or "",
                 programme=row["programme"] or "", status=status, source=row["source"] or "",
                 publication=row["publication"], source_kind=row["sourceKind"],
+                size_band=row["band"], urban_rural=row["klass"],
             )
         if row["code"] and not info.code:
             info.code, info.action_type_label, info.theme_label = row["code"], row["typeLabel"], row["themeLabel"]
@@ -111,18 +115,19 @@ def load_actions(store: Store, uris: Uris) -> list[ActionInfo]:
 
 
 def embedded_text(info: ActionInfo) -> str:
-    """Label, then what the graph knows around the action: type, theme, axis, description, target public."""
+    """Label, then the action's own words (its description, its public), then what the graph knows
+    around it: type, theme, axis."""
     parts = [info.label]
+    if info.description:
+        parts.append(info.description)
+    if info.publics:
+        parts.append("Public : " + ", ".join(info.publics))
     if info.action_type_label and info.action_type_label != info.label:
         parts.append(info.action_type_label)
     if info.theme_label:
         parts.append(info.theme_label)
     if info.axis_label:
         parts.append(info.axis_label)
-    if info.description:
-        parts.append(info.description)
-    if info.publics:
-        parts.append("Public : " + ", ".join(info.publics))
     return ". ".join(p.strip().rstrip(".") for p in parts if p and p.strip())
 
 

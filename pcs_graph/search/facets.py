@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from ..config import PROGRAMMES
+from ..graph.likeness import SIZE_BAND_LABELS, URBAN_RURAL_LABELS
 from ..graph.sources import SOURCE_KIND_LABELS
 from .actions import ActionInfo
 from .types import FacetValue
@@ -19,7 +20,7 @@ PARTNER_KIND_LABELS = {"ASBL": "ASBL", "CPAS": "CPAS", "CommuneService": "Servic
                        "PublicBody": "Organisme public", "School": "École", "OtherPartner": "Autre partenaire"}
 STATUSES = {"declared": "Code déclaré", "inferred": "Type inféré", "unclassified": "Non classée"}
 FACETS = ("axis", "theme", "action_type", "commune", "province", "programme", "partner_kind", "article20", "status",
-          "source_kind")
+          "source_kind", "size_band", "urban_rural")
 
 
 class FacetColumns:
@@ -39,6 +40,8 @@ class FacetColumns:
             "article20": ["true" if a.article20 else "false" for a in actions],
             "status": [a.status for a in actions],
             "source_kind": [a.source_kind or "" for a in actions],
+            "size_band": [a.size_band or "" for a in actions],
+            "urban_rural": [a.urban_rural or "" for a in actions],
         }
         for a in actions:
             if a.axis and a.axis_label:
@@ -53,6 +56,8 @@ class FacetColumns:
         self.labels["article20"] = {"true": "Avec partenaire article 20", "false": "Sans partenaire article 20"}
         self.labels["status"] = dict(STATUSES)
         self.labels["partner_kind"] = dict(PARTNER_KIND_LABELS)
+        self.labels["size_band"] = {code: f"Commune de {label}" for code, label in SIZE_BAND_LABELS.items()}
+        self.labels["urban_rural"] = {code: f"Commune {label}" for code, label in URBAN_RURAL_LABELS.items()}
         for name, column in columns.items():
             vocab = sorted(set(column))
             lookup = {v: i for i, v in enumerate(vocab)}

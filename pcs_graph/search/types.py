@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 
+from ..graph.sheet import PracticeSheet
+
 
 @dataclass(frozen=True)
 class SearchFilters:
@@ -24,6 +26,9 @@ class SearchFilters:
     article20: bool | None = None
     status: tuple[str, ...] = ()  # "declared", "inferred", "unclassified"
     source_kind: tuple[str, ...] = ()  # "official-plan", "commune-page", "press", ... (pcs:SourceKindScheme)
+    size_band: tuple[str, ...] = ()  # the commune's population band: "lt10k", "10k-25k", "25k-50k", "ge50k"
+    urban_rural: tuple[str, ...] = ()  # the commune's class: "urban", "rural"
+    comparable_to: str | None = None  # a NIS code: only the communes comparable to that one (same band and class)
 
     def is_empty(self) -> bool:
         return not any(asdict(self).values()) and self.article20 is None
@@ -87,6 +92,8 @@ class Hit:
     publication: str | None = None  # the address the action was read from (dcterms:source)
     source_kind: str | None = None  # its kind: "official-plan", "press", ...
     relevant: bool = True  # False: no action really answers; this one is only among the nearest
+    sheet: PracticeSheet | None = None  # its practice sheet, when the caller asks for it (API, downloads)
+    publication_date: str | None = None  # the publication's date, where known ("2023-03-02", "2022-09")
 
     def to_json(self) -> dict:
         return asdict(self)

@@ -14,8 +14,8 @@ def likeness() -> Likeness:
 
 
 def test_bands_and_classes_follow_their_thresholds():
-    assert [size_band(n) for n in (4999, 5000, 19999, 20000, 50000, None)] == [
-        "0-4999", "5000-9999", "10000-19999", "20000-49999", "50000-plus", None]
+    assert [size_band(n) for n in (9999, 10000, 24999, 25000, 49999, 50000, None)] == [
+        "lt10k", "10k-25k", "10k-25k", "25k-50k", "25k-50k", "ge50k", None]
     assert (urban_rural(149.9), urban_rural(150.0), urban_rural(None)) == ("rural", "urban", None)
 
 
@@ -26,9 +26,9 @@ def test_the_areas_are_statbels_for_every_commune():
     assert round(sum(areas.values())) == 16903  # Wallonia: 16,901 km² for Statbel
 
 
-def test_andenne_is_an_urban_commune_of_20_to_50_thousand(likeness):
+def test_andenne_is_an_urban_commune_of_25_to_50_thousand(likeness):
     andenne = likeness.profile("92003")
-    assert (andenne.band, andenne.klass) == ("20000-49999", "urban")
+    assert (andenne.band, andenne.klass) == ("25k-50k", "urban")
     assert 290 < andenne.density < 310
 
 
@@ -42,3 +42,9 @@ def test_comparable_communes_share_band_and_class_nearest_first(likeness):
     assert likeness.comparable_nis("92003") == {p.nis for p in comparable}
     daverdisse = likeness.profile("84016")
     assert daverdisse.klass == "rural" and "84016" not in likeness.comparable_nis("92003")
+
+
+def test_the_apis_size_bands_are_the_same(likeness):
+    from pcs_graph.api.catalog import size_band as api_size_band
+
+    assert all(api_size_band(p.population) == p.band for p in likeness.profiles.values())
