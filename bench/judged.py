@@ -2,7 +2,10 @@
 
     judged = Judged.load()
     judged.split("test")                    # the test half: the only figures the README reports
+    dev = DevSet.load()                      # another hand's 90 queries (bench/judged/dev_queries.tsv)
+    dev.split("held-out")                    # the half never tuned on (the other half: "tuning")
     with corpus_engine(embedder) as (ws, engine): ...   # the whole corpus, ingested, classified, indexed
+    dev.resolve(engine.actions)              # `commune::label` -> action URIs (an unknown one is an error)
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,6 +35,11 @@ from pcs_graph.store.workspace import Workspace  # noqa: E402
 
 BASE = "https://w3id.org/pcs/id/action/"
 JUDGED_FILE = Path(__file__).parent / "judged" / "queries.json"
+DEV_FILE = Path(__file__).parent / "judged" / "dev_queries.tsv"
+DEV_SEED = 20261202  # the dev set's split by query into a tuning half and a held-out half (fixed)
+# the public-source actions the dev set also judges; bundled in corpus/ by the "practice sheets" issue,
+# read from the shared data folder by the benchmarks until then
+EXTRA_SOURCES = (ROOT.parent / "shared" / "data" / "pcs_actions_public_sources_2.csv",)
 
 
 @dataclass(frozen=True)
@@ -61,6 +70,73 @@ class Judged:
 
     def split(self, name: str) -> list[Query]:
         return [q for q in self.queries if q.split == name]
+
+
+@dataclass(frozen=True)
+class DevQuery:
+    q: str
+    wanted: tuple[str, ...]  # `commune::label`, the label as printed
+    kind: str  # "positive" or "negative"
+    split: str  # "tuning" or "held-out"
+
+    @property
+    def negative(self) -> bool:
+        return self.kind == "negative"
+
+
+@dataclass(frozen=True)
+class DevSet:
+    """Another hand's judged queries: `query`, relevant actions as `commune::label` ('|'), kind."""
+
+    queries: tuple[DevQuery, ...]
+    seed: int = DEV_SEED
+
+    @classmethod
+    def load(cls, path: Path = DEV_FILE, seed: int = DEV_SEED) -> "DevSet":
+        rows = []
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            if not line.strip() or line.startswith("#"):
+                continue
+            fields = line.split("\t")
+            if len(fields) != 3 or fields[2] not in ("positive", "negative"):
+                raise ValueError(f"{path}:{n}: expected query<TAB>commune::label|...<TAB>positive|negative")
+            rows.append((fields[0].strip(), tuple(x.strip() for x in fields[1].split("|") if x.strip()), fields[2]))
+        # split by query, each kind apart, so both halves hold positives and negatives
+        split: dict[str, str] = {}
+        rng = random.Random(seed)
+        for kind in ("positive", "negative"):
+            qs = [q for q, _, k in rows if k == kind]
+            rng.shuffle(qs)
+            split.update({q: ("tuning" if i % 2 == 0 else "held-out") for i, q in enumerate(qs)})
+        return cls(tuple(DevQuery(q, w, k, split[q]) for q, w, k in rows), seed)
+
+    def split(self, name: str) -> list[DevQuery]:
+        return [q for q in self.queries if q.split == name]
+
+    def resolve(self, actions) -> list[Query]:
+        """The queries as `Query` (relevant action URIs) over the indexed actions; a `commune::label`
+        the corpus does not hold raises, naming it (the judgments must match the corpus)."""
+        by_key: dict[str, set[str]] = {}
+        for a in actions:
+            by_key.setdefault(f"{_norm(a.commune)}::{_norm(a.label)}", set()).add(a.uri)
+        out, missing = [], []
+        for dq in self.queries:
+            uris: set[str] = set()
+            for key in dq.wanted:
+                commune, _, label = key.partition("::")
+                found = by_key.get(f"{_norm(commune)}::{_norm(label)}")
+                if found:
+                    uris |= found
+                else:
+                    missing.append(key)
+            out.append(Query(dq.q, frozenset(uris), dq.split))
+        if missing:
+            raise ValueError(f"{DEV_FILE.name}: {len(missing)} judged actions not in the corpus: {missing[:8]}")
+        return out
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").split()).casefold()
 
 
 def metrics(ranked: list[bool], relevant_total: int) -> dict[str, float]:
@@ -101,7 +177,12 @@ def corpus_engine(embedder, classify: bool = True) -> Iterator[tuple[Workspace, 
         with Workspace(settings) as ws:
             ingestor = Ingestor.of(ws)
             ingestor.ensure_reference()
-            for path in corpus_files():
+            paths = corpus_files()
+            bundled = {p.name for p in paths}
+            extra = [p for p in EXTRA_SOURCES if p.name not in bundled and p.is_file()]
+            for path in paths + extra:
                 ingestor.ingest(path)
+            if extra:
+                print(f"(also ingested, not yet bundled: {', '.join(p.name for p in extra)})", flush=True)
             print(f"corpus index: {update_index(ws, embedder, classify=classify)}", flush=True)
             yield ws, SearchEngine.open(ws, embedder)

@@ -43,6 +43,7 @@ from ..errors import PcsError
 from ..store.workspace import Workspace
 from .actions import ActionInfo, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
+from .closewords import CloseWords
 from .index import IndexReport, SearchIndex, build_or_update, check_index
 from .glossary import glossary_notes
 from .lexical import FrenchAnalyzer, SynonymExpander
@@ -60,6 +61,8 @@ if TYPE_CHECKING:
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
+SIMILAR_FLOOR = 0.45  # similar(): « même sens » (no shared type/theme) only from here: 8 % of unrelated neighbours
+MAIN_NEED_COVERAGE = 0.5  # relevant too: the main need met in full and this share of all needs (tuning halves)
 
 
 class SearchInputError(PcsError):
@@ -91,6 +94,7 @@ class SearchEngine:
         self.ranking = ranking
         self.analyzer = FrenchAnalyzer()
         self.expander = SynonymExpander(self.analyzer)
+        self.close_words = CloseWords.load()  # words of close meaning (a committed table, read once)
         self._lock = threading.RLock()  # one embedding at a time (the C engine is not re-entrant)
         self._checked_at = 0.0
         self._query_vectors: OrderedDict[str, np.ndarray] = OrderedDict()
@@ -268,23 +272,26 @@ class SearchEngine:
             dense = np.zeros(n, dtype=np.float32)
         else:
             q = self._query_vector(dense_text)
-            dense = state.dense_scores(q)
-        concepts = state.evidence.concepts(query, self.expander if r.synonyms else None)
+            dense = state.dense_scores(state.centred(q))
+        concepts = state.evidence.concepts(query, self.expander if r.synonyms else None,
+                                           self.close_words if r.close_words else None)
+        coverage = state.evidence.coverage(concepts)
         theme_ids, themes = state.columns.ids["theme"], state.columns.values["theme"]
-        ranking_all = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool))  # never the filters'
+        ranking_all = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool), coverage)  # no filter
         top_score = float(ranking_all.max()) if n else 0.0
-        inputs = RelevanceInputs(dense, state.evidence.coverage(concepts), lexical, float(dense.max()) if n else 0.0,
+        inputs = RelevanceInputs(dense, coverage, lexical, float(dense.max()) if n else 0.0,
                                  theme_best(dense, theme_ids, themes.index("") if "" in themes else -1),
-                                 ranking_all / top_score if top_score > 0 else ranking_all)
+                                 ranking_all / top_score if top_score > 0 else ranking_all,
+                                 state.evidence.main_need(concepts))
         matched = allowed & self._relevant(inputs, r.method)
-        fused = ranking_all if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed)
+        fused = ranking_all if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed, coverage)
         return _Scores(fused, dense, lexical, matched, concepts, inputs)
 
     @staticmethod
     def _ranking_score(state: _State, r: Ranking, dense: np.ndarray, lexical: np.ndarray,
-                       allowed: np.ndarray) -> np.ndarray:
+                       allowed: np.ndarray, coverage: np.ndarray) -> np.ndarray:
         """The ranking's score over the allowed actions: fusion, then the two best themes' feedback."""
-        fused = fuse(r, dense, lexical, allowed)
+        fused = fuse(r, dense, lexical, allowed, coverage)
         return theme_feedback(fused, allowed, state.columns, r) if r.theme_feedback and allowed.any() else fused
 
     QUERY_CACHE_SIZE = 2048
@@ -293,11 +300,6 @@ class SearchEngine:
         """The query's embedding, from a small LRU cache: popular queries are encoded once."""
         with self._lock:
             return cached(self._query_vectors, text, self.QUERY_CACHE_SIZE, self.embedder.embed_query)
-            vector = self.embedder.embed_query(text)
-            self._query_vectors[text] = vector
-            if len(self._query_vectors) > self.QUERY_CACHE_SIZE:
-                self._query_vectors.popitem(last=False)
-            return vector
 
     def _relevant(self, inputs: RelevanceInputs, method: str) -> np.ndarray:
         """Which actions really answer the query: P(relevant) at or above the threshold of the model fitted
@@ -307,8 +309,9 @@ class SearchEngine:
             return np.zeros(0, dtype=bool)
         if method == "bm25" or not inputs.cosine.any():
             return inputs.coverage >= 0.5
-        if self.relevance is not None:
-            return self.relevance.probability(inputs) >= self.relevance.threshold
+        if self.relevance is not None:  # or: the main need met in its own words or a synonym, and most needs
+            return ((self.relevance.probability(inputs) >= self.relevance.threshold)
+                    | ((inputs.main_need >= 1.0) & (inputs.coverage >= MAIN_NEED_COVERAGE)))
         return (inputs.coverage >= 0.5) | (inputs.cosine >= inputs.best - 0.3 * self.embedder.score_spread)
 
     @staticmethod
@@ -316,7 +319,7 @@ class SearchEngine:
         why = state.evidence.explain(state.actions[i], scores.concepts)
         return Explanation(why.words, round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4),
                            glossary=glossary_notes((*why.words, *why.synonyms)),
-                           synonyms=why.synonyms, via=why.via)
+                           synonyms=why.synonyms, via=why.via, close=why.close)
 
     # --- hits ---------------------------------------------------------------------------------
 
@@ -344,24 +347,27 @@ class SearchEngine:
             raise SearchNotReady(f"{note or 'index sémantique en construction'} : les actions semblables "
                                  "seront proposées quand il sera prêt")
         source = state.actions[row]
-        dense = state.dense_scores(state.row_vector(row))
+        dense = state.dense_scores(state.row_vector(row))  # centred cosines (state.py)
         ids = state.columns.ids
         other = ids["commune"] != ids["commune"][row]
-        best = float(dense[other].max()) if other.any() else 0.0
-        matched = other & (dense >= best - 0.6 * self.embedder.score_spread)
-        ranked = top(dense, matched, k)
-        words = state.evidence.concepts(source.label, None)
-        hits = []
-        for i in ranked:
+        same_type = other & (ids["action_type"] == ids["action_type"][row]) if source.code else np.zeros_like(other)
+        same_theme = other & (ids["theme"] == ids["theme"][row]) if source.theme else np.zeros_like(other)
+        close = other & (dense >= SIMILAR_FLOOR)
+        matched = close | same_type | same_theme
+        ranked, words, hits = top(dense, matched, k), state.evidence.concepts(source.label, None), []
+        for i in ranked:  # the type, the theme, or « même sens » only above SIMILAR_FLOOR
             a = state.actions[i]
-            shared = ("type" if a.code and a.code == source.code else
-                      "theme" if a.theme and a.theme == source.theme else "meaning")
+            shared = "type" if same_type[i] else "theme" if same_theme[i] else "meaning"
             why = state.evidence.explain(a, words)
             hits.append(self._hit(state, i, float(dense[i]), Explanation(
                 why.words, 0.0, round(float(dense[i]), 4), a.code if shared == "type" else None, shared=shared)))
         notes = self._take_notes(state)
         if not other.any():
             notes.append("aucune autre commune n'a d'action dans le graphe")
+        elif not close.any():
+            notes.append(f"aucune action d'une autre commune n'a vraiment le même sens (similarité de sens ≥ "
+                         f"{SIMILAR_FLOOR:.2f}){' : voici celles du même type ou du même thème' if hits else ''}"
+                         .replace("0.", "0,"))
         return SearchResults(source.label, tuple(hits), int(matched.sum()), state.columns.counts(matched), tuple(notes))
 
     # --- classification -----------------------------------------------------------------------

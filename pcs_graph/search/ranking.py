@@ -3,10 +3,11 @@
     fused = fuse(SHIPPED, dense, lexical, allowed)
     rows = top(fused, matched, k=10)
 
-SHIPPED is the variant that measured best on the TUNING half of bench/judged/queries.json with the
-composed vectors (bench/search_quality.py --tuning): score-weighted fusion, dense weight 0.5, the
-sector's synonyms at half weight, no theme feedback (which helped with the old full-text vectors and
-hurts with the composed ones: tuning-half MRR 0.863 with it, 0.901 without).
+SHIPPED is the variant that measured best on the TUNING halves of bench/judged/queries.json and of the
+dev set bench/judged/dev_queries.tsv (bench/search_quality.py --tuning): the dense cosine (centred
+vectors, state.py) and BM25 with the sector's synonyms at half weight, mixed by score, then mixed with
+the share of the query's needs each action meets (`coverage_weight`, relevance.py: IDF-weighted words,
+synonyms and words of close meaning), and a small feedback of the two best themes.
 """
 
 from __future__ import annotations
@@ -32,12 +33,17 @@ class Ranking:
     rrf_k: int = 60
     theme_feedback: float = 0.0  # share of its theme's best score an action inherits (top themes only)
     feedback_themes: int = 2
+    coverage_weight: float = 0.0  # weight of the share of the query's needs met (IDF-weighted) in the score
+    close_words: bool = False  # a word of close meaning meets a need in part (closewords.py)
 
 
-SHIPPED = Ranking("weighted+synonyms", "weighted", dense_weight=0.5, synonyms=True, synonym_weight=0.5)
+# issue 16: centred vectors, needs met (IDF-weighted, close words) for 0.3 of the score, dense weight 0.8,
+# theme feedback 0.2: best mean MRR over the TUNING halves of both judged sets (bench/search_quality.py --tuning)
+SHIPPED = Ranking("needs+centred dense+synonyms", "weighted", dense_weight=0.8, synonyms=True, synonym_weight=0.5,
+                  theme_feedback=0.2, coverage_weight=0.3, close_words=True)
 # while the server builds its vectors: BM25 with the sector's synonyms, no dense side
 LEXICAL_ONLY = Ranking("bm25+synonyms (index sémantique en construction)", "bm25", synonyms=True,
-                       theme_feedback=SHIPPED.theme_feedback)
+                       theme_feedback=SHIPPED.theme_feedback, close_words=True)
 
 
 def inner_products(vectors: np.ndarray, q: np.ndarray) -> np.ndarray:
@@ -52,7 +58,17 @@ def inner_products(vectors: np.ndarray, q: np.ndarray) -> np.ndarray:
     return out
 
 
-def fuse(r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray) -> np.ndarray:
+def fuse(r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray,
+         coverage: np.ndarray | None = None) -> np.ndarray:
+    """One score per action: lexical and dense evidence mixed as `r` says, plus (method "weighted") the
+    share of the query's needs each action meets, times r.coverage_weight."""
+    out = _fuse(r, dense, lexical, allowed)
+    if r.coverage_weight and coverage is not None:
+        out = out * (1 - r.coverage_weight) + r.coverage_weight * coverage
+    return out
+
+
+def _fuse(r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray) -> np.ndarray:
     if r.method == "bm25":
         return lexical.astype(np.float64)
     if r.method == "dense":

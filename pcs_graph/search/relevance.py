@@ -6,9 +6,11 @@
     model.probability(cosine, coverage, best)                  # P(relevant), fitted on judged queries
     evidence.explain(i, concepts, action)                      # words found, synonyms, "via le type d'action"
 
-A need is a word of the query (or a phrase that triggers a group of synonyms); it is met when the
-word, or one of its synonyms, is in the action's label or description. Words met only in the action
-type's, theme's or axis's label are told as such, never as "mots trouvés".
+A need is a word of the query (or a phrase that triggers a group of synonyms), weighted by how
+informative it is (its IDF over the actions' visible words); it is met in full when the word, or one of
+its synonyms, is in the action's label or description, and in part by a word of close meaning
+(`closewords.py`: "médicale" by "santé", credit growing with their cosine above CLOSE_FLOOR). Words met
+only in the action type's, theme's or axis's label are told as such, never as "mots trouvés".
 """
 
 from __future__ import annotations
@@ -22,10 +24,12 @@ from pathlib import Path
 import numpy as np
 
 from .actions import ActionInfo
+from .closewords import CloseWords
 from .lexical import FrenchAnalyzer, SynonymExpander
 
 MODEL_FILE = Path(__file__).with_name("data") / "relevance.json"
 _RAW_WORD = re.compile(r"\w+", re.UNICODE)
+CLOSE_FLOOR = 0.5  # a word of close meaning meets a need for (cosine - floor) / (1 - floor) of its weight
 
 
 @dataclass(frozen=True)
@@ -35,6 +39,7 @@ class Concept:
     text: str
     weight: float
     alternatives: tuple[tuple[str, frozenset[str]], ...]  # (phrase, its stems); the first is the query's own
+    close: tuple[tuple[str, float], ...] = ()  # stems of close meaning and the share of the need each meets
 
 
 @dataclass(frozen=True)
@@ -44,6 +49,7 @@ class Why:
     words: tuple[str, ...]  # query words as written in the action's label or description
     synonyms: tuple[str, ...]  # "aînés → personnes âgées": a synonym found in the label or description
     via: tuple[str, ...]  # "via le type d'action « … »": a query word met only in a nomenclature label
+    close: tuple[str, ...] = ()  # "médicale → santé": a word of close meaning in the label or description
 
 
 class Evidence:
@@ -66,11 +72,14 @@ class Evidence:
         df = len(self.postings.get(stem, ()))
         return math.log((self.size + 1) / (df + 0.5))
 
-    def concepts(self, query: str, expander: SynonymExpander | None) -> list[Concept]:
+    def concepts(self, query: str, expander: SynonymExpander | None, close: CloseWords | None = None,
+                 floor: float = CLOSE_FLOOR) -> list[Concept]:
         expansion = expander.expand(query) if expander else None
         concepts: list[Concept] = []
         covered: set[str] = set()
-        for trigger in (expansion.triggers if expansion else ()):
+        # the longest phrase first: "jeunes et personnes âgées" is one need, not "personnes âgées" and "jeunes"
+        triggers = sorted(expansion.triggers if expansion else (), key=lambda t: -len(self.analyzer.terms(t)))
+        for trigger in triggers:
             stems = frozenset(self.analyzer.terms(trigger))
             if not stems or stems & covered:
                 continue
@@ -84,7 +93,8 @@ class Evidence:
             if stem in covered:
                 continue
             covered.add(stem)
-            concepts.append(Concept(word, self.idf(stem), ((word, frozenset({stem})),)))
+            near = tuple((s, (c - floor) / (1 - floor)) for s, c in (close.of(stem) if close else ()) if c > floor)
+            concepts.append(Concept(word, self.idf(stem), ((word, frozenset({stem})),), near))
         return concepts
 
     def _rows_with_all(self, stems: frozenset[str]) -> np.ndarray:
@@ -96,6 +106,13 @@ class Evidence:
             rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
         return rows if rows is not None else np.zeros(0, dtype=np.int32)
 
+    def main_need(self, concepts: list[Concept]) -> np.ndarray:
+        """Per action, how far it meets the query's most informative need (1: in its own words or a
+        synonym; in part: a word of close meaning; 0: not at all)."""
+        if not concepts:
+            return np.zeros(self.size, dtype=np.float32)
+        return self.coverage([max(concepts, key=lambda c: c.weight)])
+
     def coverage(self, concepts: list[Concept]) -> np.ndarray:
         """Per action, the weighted share of the query's needs its label or description meets (0..1)."""
         met = np.zeros(self.size, dtype=np.float32)
@@ -106,7 +123,15 @@ class Evidence:
             hit = np.zeros(self.size, dtype=bool)
             for _, stems in c.alternatives:
                 hit[self._rows_with_all(stems)] = True
-            met += c.weight * hit
+            if c.close:
+                part = np.zeros(self.size, dtype=np.float32)
+                for stem, credit in c.close:
+                    rows = self.postings.get(stem)
+                    if rows is not None:
+                        np.maximum.at(part, rows, np.float32(credit))
+                met += c.weight * np.where(hit, np.float32(1.0), part)
+            else:
+                met += c.weight * hit
         return met / total
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
@@ -125,9 +150,11 @@ class Evidence:
             places = [(start, end) for word, start, end in tokens
                       if any(self.analyzer.stem(f) in stems for f in self.analyzer.words(word))]
             start, end = min(p[0] for p in places), max(p[1] for p in places)
-            return text[start:end] if len(text[start:end].split()) <= 2 * len(stems) + 2 else " ".join(as_written(stems))
+            if len(text[start:end].split()) <= 2 * len(stems) + 2:
+                return text[start:end]
+            return as_written(stems)[0]  # words far apart in a long description: the first, as written
 
-        words, synonyms, via = [], [], []
+        words, synonyms, via, close = [], [], [], []
         hidden = _hidden_labels(action)
         for c in concepts:
             own_phrase, own = c.alternatives[0]
@@ -138,12 +165,17 @@ class Evidence:
             if found is not None:  # the synonym as the action's text writes it
                 synonyms.append(f"{own_phrase} → {span(found)}")
                 continue
+            near = [w for w in as_written(frozenset(s for s, _ in c.close))]
+            if near:
+                close.append(f"{own_phrase} → {near[0]}")
+                continue
             for kind, label in hidden:
                 stems = set(self.analyzer.terms(label))
                 if own <= stems or any(s <= stems for _, s in c.alternatives[1:]):
                     via.append(f"via {kind} « {label} »")
                     break
-        return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)))
+        return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)),
+                   tuple(dict.fromkeys(close)))
 
 
 def visible_text(action: ActionInfo) -> str:
@@ -195,6 +227,7 @@ class RelevanceModel:
             z += np.float32(w[4] / top) * inputs.lexical
         z += np.float32(w[5]) * inputs.theme_best.astype(np.float32)
         z += np.float32(w[6]) * inputs.fused.astype(np.float32)
+        z += np.float32(w[7]) * inputs.main_need
         return 1.0 / (1.0 + np.exp(-z))
 
 
@@ -208,10 +241,11 @@ class RelevanceInputs:
     best: float  # the query's best cosine over all actions
     theme_best: np.ndarray  # the best cosine among the actions of the same theme (its own, for an uncoded one)
     fused: np.ndarray  # the shipped ranking's score over all actions (no filter), divided by its best
+    main_need: np.ndarray  # how far each action meets the query's most informative need (0..1)
 
 
 FEATURES = ("bias", "cosine", "coverage", "cosine - best cosine", "BM25 / best BM25", "theme's best cosine - best",
-            "ranking score / best")
+            "ranking score / best", "main need met")
 
 
 def theme_best(cosine: np.ndarray, theme_ids: np.ndarray, no_theme: int) -> np.ndarray:
@@ -227,4 +261,4 @@ def features(inputs: RelevanceInputs) -> np.ndarray:
     lexical = inputs.lexical / top if top > 0 else np.zeros_like(inputs.lexical)
     c = inputs.cosine.astype(np.float64)
     return np.stack([np.ones_like(c), c, inputs.coverage, c - inputs.best, lexical, inputs.theme_best - inputs.best,
-                     inputs.fused], axis=1).astype(np.float64)
+                     inputs.fused, inputs.main_need], axis=1).astype(np.float64)

