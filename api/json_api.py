@@ -36,6 +36,7 @@ from .schemas import (
     SimilarAction,
     Stats,
 )
+from .auth.edit import contribution_summary
 from .services import SearchUnavailable, Services, get_services
 from .sheets import with_sheets
 
@@ -140,6 +141,7 @@ async def action(
                                             shared=h.why.shared, partners=[p.name for p in h.partners],
                                             source_kind=h.source_kind)
                               for h in results.hits if h.nis != detail.nis][:similar]
+    detail.contribution = await services.run(contribution_summary, services, detail.uri)  # the commune's word
     return detail
 
 

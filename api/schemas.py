@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Generic, Literal, TypeVar
+from typing import Any, Generic, Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -88,6 +88,9 @@ class ActionDetail(ActionSummary):
     source_page: int | None = None
     source_text: str | None = None
     similar: list[SimilarAction] = Field([], description="actions semblables dans d'autres communes")
+    contribution: dict[str, Any] | None = Field(None, description="la mise à jour de la commune, si elle en a fait "
+                                                "une : public_name, generated_at, version, sheet (ce qu'elle énonce), "
+                                                "current_sheet (sa parole, sinon celle de la source), history")
     notes: list[str] = []
 
 

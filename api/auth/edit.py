@@ -230,3 +230,19 @@ def _history_page(request: Request, nis: str, programme: str, key: str, actor: A
     return render(request, "historique.html", title=f"Historique — {action.row.label}", action=action, rows=rows,
                   may_restore=can_edit(actor, nis), csrf=session_csrf(request),
                   base=f"/action/{nis}/{programme}/{key}")
+
+
+def contribution_summary(services: Any, action_uri: str) -> dict[str, Any] | None:
+    """The commune's contribution as `/api/actions/…` shows it (None: the commune said nothing)."""
+    ws = services.workspace
+    contribution = read_contribution(ws.store, ws.uris, action_uri)
+    if contribution is None:
+        return None
+    relative = ws.uris.relative(action_uri) or ""
+    return {"public_name": contribution.public_name,
+            "generated_at": contribution.generated_at.isoformat() if contribution.generated_at else None,
+            "version": contribution.version, "note": contribution.note, "graph": contribution.graph,
+            "sheet": sheet_to_data(contribution.sheet),
+            "current_sheet": sheet_to_data(current_sheet(read_source_sheet(ws.store, ws.uris, action_uri),
+                                                         contribution)),
+            "history": f"/{relative}/historique"}
