@@ -51,12 +51,14 @@ def test_the_whole_flow_with_a_token(contrib_server: ContribServer, tmp_path):  
     mons = {"Authorization": f"Bearer {server.mons_token}"}
     assert httpx.get(f"{server.url}/api/contributions/{draft['key']}", headers=mons, timeout=30).status_code == 403
 
+    # the editor prefers the second suggestion (the browser test accepts the first)
+    chosen = suggested[0]["suggestion"]["types"][1]["code"]
     corrected = httpx.post(f"{server.url}/api/contributions/{draft['key']}/corrections", headers=server.bearer,
                            timeout=60, json={"corrections": [
-                               {"position": 4, "accept_suggestion": True},
+                               {"position": 4, "type": chosen},
                                {"position": 2, "description": "Chaque mardi au CPAS, sans rendez-vous."}]})
     assert corrected.status_code == 200, corrected.text
-    assert corrected.json()["actions"][3]["declared"]["code"] == best["code"]
+    assert corrected.json()["actions"][3]["declared"]["code"] == chosen
     wrong = httpx.post(f"{server.url}/api/contributions/{draft['key']}/corrections", headers=server.bearer,
                        timeout=60, json={"corrections": [{"position": 9, "exclude": True}]})
     assert wrong.status_code == 422 and "ligne 9 : aucune action à cette position" in wrong.json()["detail"]
@@ -67,6 +69,9 @@ def test_the_whole_flow_with_a_token(contrib_server: ContribServer, tmp_path):  
     assert (v1["number"], v1["state"], v1["public_name"]) == (1, "published", "Plateforme des bonnes pratiques")
     assert server.wait_for_search(set(LABELS), source_kind="commune-contribution") == set(LABELS)
     assert sparql_labels(server) == set(LABELS)
+    # a type declared by the commune teaches the classifier: its own label now leads to it
+    taught = httpx.post(f"{server.url}/api/classify", json={"text": LABELS[3], "k": 3}, timeout=60).json()
+    assert taught["candidates"][0]["code"] == chosen
 
     second = upload(server, gerpinnes_docx(tmp_path, SECOND, "v2.docx"), "v2.docx").json()
     v2 = httpx.post(f"{server.url}/api/contributions/{second['key']}/publish", headers=server.bearer, timeout=120).json()

@@ -1,5 +1,6 @@
 """A commune's plan, uploaded as a draft, corrected, published, replaced, restored and unpublished
-(the services without HTTP: tests/api/test_contributions*.py go through the API and a browser)."""
+(the services without HTTP: tests/api/test_contributions*.py go through the API and a browser).
+Each test runs on SQLite and on the PostgreSQL server (tests/databases.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from pcs_graph.contrib.plans import ContributedPlans
 from pcs_graph.contrib.service import Forbidden
 from pcs_graph.ingest.safety import UploadLimits, check_upload
 from pcs_graph.ingest.sandbox import parse_upload
+from databases import database_url  # noqa: F401 - fixture
 from tests.contrib.plan_documents import LABELS, SECOND, gerpinnes_docx
 
 EDITOR = Actor(account_id=None, token_id=None, public_name="PCS de Gerpinnes", role="editor",
@@ -21,8 +23,8 @@ REVIEWER = Actor(account_id=None, token_id=None, public_name="SPW Intérieur et 
 
 
 @pytest.fixture
-def db(tmp_path):
-    database = Database.open(f"sqlite:///{tmp_path / 'accounts.sqlite3'}")
+def db(database_url):  # noqa: F811
+    database = Database.open(database_url)
     yield database
     database.close()
 
