@@ -175,8 +175,8 @@ class Ingestor:
             parts.append(f"DELETE {{ GRAPH <{registry}> {{ ?u ?p ?o }} }} WHERE {{ VALUES ?u {{ {cited} }} "
                          f"GRAPH <{registry}> {{ ?u ?p ?o }} }}")
             parts.append(insert_data(registry, triples.publications))
-        if triples.partners:  # the first spelling of a partner names it
-            rows = " ".join(f"(<{uri}> {literal(name)} {iri(PCS[kind]) if kind else 'UNDEF'})"
+        if triples.partners:  # the first spelling of a partner names it, in the document's French like its actions
+            rows = " ".join(f"(<{uri}> {literal(name, lang='fr')} {iri(PCS[kind]) if kind else 'UNDEF'})"
                             for uri, (name, kind) in triples.partners.items())
             parts.append(
                 f"INSERT {{ GRAPH <{registry}> {{ ?p a pcs:Partner ; rdfs:label ?name ; pcs:partnerKind ?kind }} }} "

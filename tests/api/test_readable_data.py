@@ -56,3 +56,22 @@ def test_no_commune_name_of_the_reference_data_is_without_a_language():
     assert {language for _, _, language in names} == {"fr", "nl", "de"}
     assert ("62063", "Lüttich", "de") in names and ("53053", "Bergen", "nl") in names
     assert all(name for _, name, _ in names)
+
+
+def test_no_label_of_the_graph_is_without_a_language(corpus_store):
+    """Names and labels (communes, partners, actions, types, provinces...) all say their language."""
+    from pcs_graph.store.workspace import Workspace
+
+    with Workspace(corpus_store) as ws:
+        untagged = ws.store.select("""SELECT ?s ?p ?l WHERE { ?s ?p ?l
+            FILTER(?p IN (rdfs:label, skos:prefLabel, skos:altLabel) && isLiteral(?l) && LANG(?l) = "") } LIMIT 5""")
+        partners = ws.store.select("SELECT ?l WHERE { ?p a pcs:Partner ; rdfs:label ?l }")
+    assert untagged == []
+    assert partners  # the corpus names partners, and each label above has a language
+
+
+def test_a_partners_name_is_french_in_json_ld(live_server: str) -> None:
+    partner = BASE + "partner/asbl-pourquoi-pas-toi"
+    doc = json.loads(httpx.get(f"{live_server}/data/partner/asbl-pourquoi-pas-toi.jsonld").text)
+    node = next(n for n in doc["@graph"] if n["id"] == partner) if "@graph" in doc else doc
+    assert set(node["label"]) == {"fr"}
