@@ -5,6 +5,7 @@
     ```
     [the data model](docs/data-model.md)  <- every relative link must reach a file (and its #anchor)
     <!-- count:actions -->171<!-- /count -->   <- every quoted count must be the real one (tests/doc_counts.py)
+    ```sparql … ```, curl … query='…'     <- every example query must run and answer something on the corpus
 
 The checkers are plain functions, tried first on a synthetic page with a broken command, a dead link
 and a wrong count, so a checker that sees nothing cannot pass for a clean manual.
@@ -21,13 +22,17 @@ from pathlib import Path
 import pytest
 from doc_counts import documented_files, real_counts, stale_counts
 
-from pcs_graph.config import REPO_ROOT
+from pcs_graph.config import REPO_ROOT, Settings
+from pcs_graph.store import Store
+from pcs_graph.store.workspace import Workspace
 
 FENCE = re.compile(r"^(?P<fence>```+|~~~+)(?P<info>[^\n]*)\n(?P<body>.*?)^(?P=fence)\s*$", re.M | re.S)
 LINK = re.compile(r"!?\[(?:[^\]\[]|\[[^\]]*\])*\]\((?P<target><[^>]+>|[^)\s]+)(?:\s+\"[^\"]*\")?\)")
 HEADING = re.compile(r"^#{1,6}\s+(?P<title>.+?)\s*#*\s*$", re.M)
 LINKED_FILES = ["bench/README.md"]  # read by newcomers too: links checked, commands not run
 COMMAND_TIMEOUT = 120
+QUOTED_QUERY = re.compile(r"(?:query=|pcs sparql )'(?P<query>[^']+)'")
+FORM = re.compile(r"^\s*(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I | re.M)
 
 
 def runnable_commands(text: str) -> list[str]:
@@ -52,6 +57,34 @@ def run_command(command: str, workdir: Path, env: dict[str, str]) -> str | None:
         return f"{command!r} still running after {COMMAND_TIMEOUT} s"
     if done.returncode != 0:
         return f"{command!r} exited {done.returncode}: {(done.stderr or done.stdout).strip()[-500:]}"
+    return None
+
+
+def example_queries(text: str) -> list[str]:
+    """The SPARQL a reader would paste: ```sparql blocks, and the quoted query of a `curl … query='…'`
+    or `pcs sparql '…'` line of a shell block."""
+    queries = []
+    for block in FENCE.finditer(text):
+        language = (block["info"].split() or [""])[0]
+        if language == "sparql":
+            queries.append(block["body"])
+        elif language in ("bash", "sh", "console"):
+            queries += [m["query"] for m in QUOTED_QUERY.finditer(block["body"])]
+    return queries
+
+
+def query_problem(store: Store, query: str) -> str | None:
+    """None when the query runs and answers at least one row, triple or `true`; else what is wrong."""
+    form = FORM.search(re.sub(r"#[^\n<>]*$", "", query, flags=re.M))
+    if form is None:
+        return f"no SELECT, ASK, CONSTRUCT or DESCRIBE in {query[:60]!r}"
+    run = {"SELECT": store.select, "ASK": store.ask, "CONSTRUCT": store.construct, "DESCRIBE": store.construct}
+    try:
+        answer = run[form[1].upper()](query)
+    except Exception as error:  # noqa: BLE001 (the store's own error, shown to the writer of the docs)
+        return f"{query.strip()[:80]!r} fails: {error}"
+    if not answer:
+        return f"{query.strip()[:80]!r} answers nothing on the bundled corpus"
     return None
 
 
@@ -171,3 +204,30 @@ def test_every_runnable_command_of_the_docs_works_on_a_temporary_store(doc_env):
     failures = [f"{name}: {failure}" for name, command in commands
                 if (failure := run_command(command, workdir, env))]
     assert failures == []
+
+
+def test_the_query_checker_catches_a_class_that_is_a_value_and_a_broken_query(corpus_store: Settings):
+    page = """```sparql
+SELECT ?a WHERE { ?a a pcs:Declared }
+```
+
+```bash
+curl --data-urlencode query='SELECT ?a WHERE { ?a pcs:classificationStatus pcs:Declared }' http://127.0.0.1:8000/sparql
+pcs sparql 'SELECT ?a WHERE { ?a pcs:nosuch ' --format csv
+```
+"""
+    queries = example_queries(page)
+    assert len(queries) == 3
+    with Workspace(corpus_store) as ws:
+        problems = [query_problem(ws.store, q) for q in queries]
+    assert problems[0] == "'SELECT ?a WHERE { ?a a pcs:Declared }' answers nothing on the bundled corpus"
+    assert problems[1] is None
+    assert problems[2] is not None and "fails" in problems[2]
+
+
+def test_every_example_query_of_the_docs_runs_and_answers_on_the_corpus(corpus_store: Settings):
+    with Workspace(corpus_store) as ws:
+        problems = [f"{page.name}: {problem}" for page in documented_files()
+                    for query in example_queries(page.read_text(encoding="utf-8"))
+                    if (problem := query_problem(ws.store, query))]
+    assert problems == []
