@@ -16,6 +16,7 @@ from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet, read_sheets
 from pcs_graph.graph.sources import SOURCE_KIND_LABELS
 from pcs_graph.search.types import Hit
 from pcs_graph.store import Store
+from pcs_graph.text import fold
 
 MONTHS = ("janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
           "novembre", "décembre")
@@ -64,11 +65,21 @@ def publication_dates(store: Store, urls: list[str]) -> dict[str, str]:
 
 
 def with_sheets(store: Store, hits: tuple[Hit, ...] | list[Hit]) -> tuple[Hit, ...]:
-    """The hits, each with its practice sheet and its publication's date (two queries for the list)."""
+    """The hits, each with its practice sheet and its publication's date (two queries for the list), and
+    its explanation saying which words were found in the description only."""
     sheets = read_sheets(store, [h.uri for h in hits])
     dates = publication_dates(store, [h.publication for h in hits if h.publication])
-    return tuple(replace(h, sheet=sheets.get(h.uri), publication_date=dates.get(h.publication or ""))
+    return tuple(replace(h, sheet=(sheet := sheets.get(h.uri)), publication_date=dates.get(h.publication or ""),
+                         why=replace(h.why, in_description=in_description(h, sheet)))
                  for h in hits)
+
+
+def in_description(hit: Hit, sheet: PracticeSheet | None) -> tuple[str, ...]:
+    """The query words found in the action's description but not in its label (accents and case ignored)."""
+    if sheet is None or not sheet.description:
+        return ()
+    label, description = fold(hit.label), fold(sheet.description)
+    return tuple(t for t in hit.why.matched_terms if fold(t) in description and fold(t) not in label)
 
 
 def sheet_cells(sheet: PracticeSheet | None, publication: str | None, kind: str | None, date: str | None) -> list:

@@ -6,7 +6,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
@@ -21,6 +21,7 @@ from pcs_graph.search.types import SearchFilters, SearchResults
 from pcs_graph.text import fold
 
 from ..services import SearchUnavailable
+from ..sheets import with_sheets
 from .data import CODE, NIS, PERIOD, THEME
 from .render import BadPageParameter, bad_request, engine, off_loop, page_data, render
 from .tabular import download_links
@@ -121,6 +122,7 @@ def _search_page(request: Request) -> Response:
         try:
             results = engine(request).search(search.q, search.filters, k=PAGE_SIZE,
                                               offset=(search.page - 1) * PAGE_SIZE)
+            results = replace(results, hits=with_sheets(page_data(request).store, results.hits))
         except (SearchUnavailable, SearchNotReady) as e:
             return render(request, "error.html", 503, title="Recherche indisponible", message=str(e))
         except PcsError as e:

@@ -57,12 +57,16 @@ class Explanation:
     shared: str | None = None  # for similar(): "type", "theme" or "meaning" (what the two actions share)
     glossary: tuple[str, ...] = ()  # "IST = infections sexuellement transmissibles": a matched acronym, in full
     close: tuple[str, ...] = ()  # "médicale → santé": a word of close meaning in the label or description
+    in_description: tuple[str, ...] = ()  # of matched_terms, those found in the description only (not the label)
 
     def sentences(self) -> list[str]:
         """The explanation in French, one phrase per kind of evidence."""
         out = []
-        if self.matched_terms:
-            out.append("mots trouvés : " + ", ".join(self.matched_terms))
+        in_label = [t for t in self.matched_terms if t not in self.in_description]
+        if in_label:
+            out.append("mots trouvés : " + ", ".join(in_label))
+        if self.in_description:
+            out.append("mots trouvés dans la description : " + ", ".join(self.in_description))
         out += [f"synonyme : {s}" for s in self.synonyms]
         out += list(self.glossary)
         out += [f"sens proche : {s}" for s in self.close]

@@ -90,3 +90,11 @@ def test_a_commune_plan_and_a_types_communes_carry_the_sheet_columns(live_server
     communes = list(csv.DictReader(io.StringIO(httpx.get(f"{live_server}/export/action-type/5.5.01.csv", timeout=60)
                                                .content.decode("utf-8-sig"))))
     assert communes and {"Actions (intitulés)", "Adresse de la source", "Statut de l'action"} <= set(communes[0])
+
+
+def test_words_found_only_in_the_description_are_said_so(live_server: str) -> None:
+    body = httpx.get(f"{live_server}/api/search", params={"q": "halte accueil", "limit": 5}, timeout=60).json()
+    bebebus = next(h for h in body["hits"] if h["label"] == "Soutien au BébéBus")
+    assert set(bebebus["why"]["in_description"]) & {"halte", "accueil"}
+    page = html.unescape(httpx.get(f"{live_server}/recherche", params={"q": "halte accueil"}, timeout=60).text)
+    assert "mots trouvés dans la description : " in page
