@@ -172,7 +172,7 @@ async def sheet_form(request: Request, nis: str, programme: str, key: str,
                         "publics": publics})
     uri = _action_uri(request, nis, programme, key)
     await request.app.state.services.run(request.app.state.services.contributions.edit_sheet, actor, uri, sheet)
-    return RedirectResponse(f"/action/{nis}/{programme}/{key}#fiche", status_code=303)
+    return RedirectResponse(f"/action/{nis}/{programme}/{key}#mise-a-jour", status_code=303)
 
 
 @router.post("/action/{nis}/{programme}/{key}/historique/{version_id}/retablir", response_class=RedirectResponse,
