@@ -6,7 +6,7 @@
 The port opens within seconds whatever the state of the index: the search index is built or updated
 in the background by the app (`SearchEngine.open(ws, background=True)`), search ranks lexically
 meanwhile and `/api/health` reports the progress. On a fresh machine the store is empty: the bundled
-corpus (55 actions, about a second) is ingested before the port opens, so that the pages show it from
+corpus (`corpus/`, a few seconds) is ingested before the port opens, so that the pages show it from
 the first request; the Workspace is then closed and the app opens the store itself (an embedded store
 admits one process, and one handle, at a time). SIGINT and SIGTERM stop the server at any moment
 (uvicorn's graceful shutdown, bounded to SHUTDOWN_S, then the index build is stopped: nothing
