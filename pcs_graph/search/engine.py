@@ -62,7 +62,7 @@ if TYPE_CHECKING:
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
 SIMILAR_FLOOR = 0.45  # similar(): « même sens » (no shared type/theme) only from here: 8 % of unrelated neighbours
-MAIN_NEED_COVERAGE = 0.5  # relevant too: the main need met in full and this share of all needs (tuning halves)
+MAIN_NEED_COVERAGE = 0.75  # relevant too: the main need met in full and this share of all needs (tuning halves)
 
 
 class SearchInputError(PcsError):

@@ -101,9 +101,10 @@ class SynonymExpander:
         triggers: list[str] = []
         pairs: list[tuple[str, str]] = []
         for group in self._groups:
-            hit = next((m for m, t in group if t and f" {' '.join(t)} " in joined), None)
-            if hit is None:
+            found = [(m, t) for m, t in group if t and f" {' '.join(t)} " in joined]
+            if not found:
                 continue
+            hit = max(found, key=lambda mt: len(mt[1]))[0]  # the longest: "recherche d'emploi", not "emploi"
             triggers.append(hit)
             added = [m for m, t in group if m != hit and not set(t) <= set(terms)]
             phrases.extend(added)

@@ -55,25 +55,37 @@ class Why:
 class Evidence:
     """Per action, the stems of its visible text (label, description), as an inverted index."""
 
-    def __init__(self, postings: dict[str, np.ndarray], size: int, analyzer: FrenchAnalyzer) -> None:
-        self.postings = postings
+    DESCRIPTION_CREDIT = 0.5  # a need met only in a (long) description counts for this share (tuning halves)
+
+    def __init__(self, postings: dict[str, np.ndarray], size: int, analyzer: FrenchAnalyzer,
+                 in_labels: dict[str, np.ndarray] | None = None) -> None:
+        self.postings = postings  # stem -> rows whose label or description holds it
+        self.in_labels = postings if in_labels is None else in_labels  # stem -> rows whose label holds it
         self.size = size
         self.analyzer = analyzer
 
     @classmethod
     def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer) -> "Evidence":
         rows: dict[str, list[int]] = {}
+        labels: dict[str, list[int]] = {}
         for i, a in enumerate(actions):
-            for stem in set(analyzer.terms(visible_text(a))):
+            own = set(analyzer.terms(a.label))
+            for stem in own | set(analyzer.terms(a.description or "")):
                 rows.setdefault(stem, []).append(i)
-        return cls({s: np.asarray(r, dtype=np.int32) for s, r in rows.items()}, len(actions), analyzer)
+            for stem in own:
+                labels.setdefault(stem, []).append(i)
+        as_arrays = lambda d: {s: np.asarray(r, dtype=np.int32) for s, r in d.items()}  # noqa: E731
+        return cls(as_arrays(rows), len(actions), analyzer, as_arrays(labels))
+
+    IDF_POWER = 1.0  # a need's weight: IDF ** IDF_POWER (above 1: the most informative need counts more)
 
     def idf(self, stem: str) -> float:
         df = len(self.postings.get(stem, ()))
-        return math.log((self.size + 1) / (df + 0.5))
+        return math.log((self.size + 1) / (df + 0.5)) ** self.IDF_POWER
 
-    def concepts(self, query: str, expander: SynonymExpander | None, close: CloseWords | None = None,
-                 floor: float = CLOSE_FLOOR) -> list[Concept]:
+    CLOSE_FLOOR = CLOSE_FLOOR
+
+    def concepts(self, query: str, expander: SynonymExpander | None, close: CloseWords | None = None) -> list[Concept]:
         expansion = expander.expand(query) if expander else None
         concepts: list[Concept] = []
         covered: set[str] = set()
@@ -93,14 +105,15 @@ class Evidence:
             if stem in covered:
                 continue
             covered.add(stem)
+            floor = self.CLOSE_FLOOR
             near = tuple((s, (c - floor) / (1 - floor)) for s, c in (close.of(stem) if close else ()) if c > floor)
             concepts.append(Concept(word, self.idf(stem), ((word, frozenset({stem})),), near))
         return concepts
 
-    def _rows_with_all(self, stems: frozenset[str]) -> np.ndarray:
+    def _rows_with_all(self, stems: frozenset[str], postings: dict[str, np.ndarray] | None = None) -> np.ndarray:
         rows = None
         for stem in stems:
-            found = self.postings.get(stem)
+            found = (self.postings if postings is None else postings).get(stem)
             if found is None:
                 return np.zeros(0, dtype=np.int32)
             rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
@@ -119,19 +132,20 @@ class Evidence:
         total = sum(c.weight for c in concepts)
         if not total:
             return met
+        partial = np.float32(self.DESCRIPTION_CREDIT)
         for c in concepts:
-            hit = np.zeros(self.size, dtype=bool)
+            credit = np.zeros(self.size, dtype=np.float32)  # 1: in the label; DESCRIPTION_CREDIT: description only
             for _, stems in c.alternatives:
-                hit[self._rows_with_all(stems)] = True
-            if c.close:
-                part = np.zeros(self.size, dtype=np.float32)
-                for stem, credit in c.close:
-                    rows = self.postings.get(stem)
+                rows = self._rows_with_all(stems)
+                if len(rows):
+                    np.maximum.at(credit, rows, partial)
+                    credit[self._rows_with_all(stems, self.in_labels)] = 1.0
+            for stem, share in c.close:  # a word of close meaning: in part
+                for postings, factor in ((self.postings, partial), (self.in_labels, np.float32(1.0))):
+                    rows = postings.get(stem)
                     if rows is not None:
-                        np.maximum.at(part, rows, np.float32(credit))
-                met += c.weight * np.where(hit, np.float32(1.0), part)
-            else:
-                met += c.weight * hit
+                        np.maximum.at(credit, rows, np.float32(share) * factor)
+            met += c.weight * credit
         return met / total
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
