@@ -15,11 +15,14 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
+import typer
 from doc_counts import documented_files, real_counts, stale_counts
 
 from pcs_graph.config import REPO_ROOT, Settings
@@ -45,6 +48,29 @@ def runnable_commands(text: str) -> list[str]:
             if line.strip().startswith("pcs "):
                 commands.append(line.strip())
     return commands
+
+
+def documented_commands(text: str) -> list[str]:
+    """Every `pcs …` line of the shell blocks, runnable or not (`pcs ingest plan.pdf …` is only shown)."""
+    return [line.strip() for block in FENCE.finditer(text)
+            if (block["info"].split() or [""])[0] in ("bash", "sh", "console")
+            for line in block["body"].replace("\\\n", " ").splitlines() if line.strip().startswith("pcs ")]
+
+
+def command_problem(line: str, cli: Any) -> str | None:
+    """None when the line names a command of `cli` (the click group typer builds) and only options it
+    has; else what is unknown."""
+    words = shlex.split(line.split(" #", 1)[0])[1:]
+    command = cli
+    path = ["pcs"]
+    while hasattr(command, "commands") and words and not words[0].startswith("-"):
+        name = words.pop(0)
+        if name not in command.commands:
+            return f"{line!r}: {' '.join(path)} has no command {name!r}"
+        command, path = command.commands[name], [*path, name]
+    options = {opt for param in command.params for opt in (*param.opts, *param.secondary_opts)} | {"--help"}
+    unknown = [w.split("=", 1)[0] for w in words if w.startswith("--") and w.split("=", 1)[0] not in options]
+    return f"{line!r}: {' '.join(path)} has no option {', '.join(unknown)}" if unknown else None
 
 
 def run_command(command: str, workdir: Path, env: dict[str, str]) -> str | None:
@@ -230,4 +256,26 @@ def test_every_example_query_of_the_docs_runs_and_answers_on_the_corpus(corpus_s
         problems = [f"{page.name}: {problem}" for page in documented_files()
                     for query in example_queries(page.read_text(encoding="utf-8"))
                     if (problem := query_problem(ws.store, query))]
+    assert problems == []
+
+
+def test_the_command_checker_catches_an_unknown_command_and_option():
+    from pcs_graph.cli.main import app
+
+    cli = typer.main.get_command(app)
+    assert documented_commands(SAMPLE) == ["pcs stats", "pcs ingest corpus/no-such-document.txt",
+                                           "pcs ingest plan.pdf                   # not marked runnable: shown, never run"]
+    assert command_problem("pcs ingest plan.pdf --commune 'Ville de Mons' --no-index  # a comment --x", cli) is None
+    assert command_problem("pcs catalogue load official.csv --store var/store", cli) is None
+    assert command_problem("pcs injest plan.pdf", cli) == "'pcs injest plan.pdf': pcs has no command 'injest'"
+    assert command_problem("pcs search 'aînés' --axe 5", cli) == "\"pcs search 'aînés' --axe 5\": pcs search has no option --axe"
+
+
+def test_every_pcs_line_of_the_docs_names_a_real_command_and_its_real_options():
+    from pcs_graph.cli.main import app
+
+    cli = typer.main.get_command(app)
+    problems = [f"{page.name}: {problem}" for page in documented_files()
+                for line in documented_commands(page.read_text(encoding="utf-8"))
+                if (problem := command_problem(line, cli))]
     assert problems == []
