@@ -2,13 +2,13 @@
 
     POST /api/contributions                       multipart: file, commune, programme?, publication_url?, publication_kind?
     GET  /api/contributions                       my drafts
-    GET  /api/contributions/{key}                 the preview: actions in order, lines, warnings, suggestions
-    POST /api/contributions/{key}/corrections     {"corrections": [{"position": 4, "accept_suggestion": true}]}
-    POST /api/contributions/{key}/publish         one atomic write of the commune's contributed plan
-    DELETE /api/contributions/{key}               abandon a draft
+    GET  /api/contributions/{draft}                 the preview: actions in order, lines, warnings, suggestions
+    POST /api/contributions/{draft}/corrections     {"corrections": [{"position": 4, "accept_suggestion": true}]}
+    POST /api/contributions/{draft}/publish         one atomic write of the commune's contributed plan
+    DELETE /api/contributions/{draft}               abandon a draft
     GET  /api/plans/{nis}/{programme}/versions    the history (editors of the commune, reviewers)
     POST /api/plans/{nis}/{programme}/unpublish
-    POST /api/plans/{nis}/{programme}/versions/{version_id}/restore
+    POST /api/plans/{nis}/{programme}/versions/{plan_version}/restore
 
 Every route needs an actor (401), of the commune concerned (403), with CSRF for a session cookie;
 an API token (`Authorization: Bearer …`) does it all without a browser. The upload is checked from
@@ -225,36 +225,36 @@ async def my_drafts(request: Request, actor: Actor = Depends(require_actor)) -> 
     return [draft_out(d) for d in await services.run(services.drafts.mine, actor)]
 
 
-@router.get("/api/contributions/{key}", response_model=DraftOut,
+@router.get("/api/contributions/{draft}", response_model=DraftOut,
             summary="L'aperçu d'un brouillon : actions dans l'ordre, lignes, avertissements, suggestions")
-async def get_draft(request: Request, key: str, actor: Actor = Depends(require_actor)) -> DraftOut:
+async def get_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> DraftOut:
     services = request.app.state.services
-    return draft_out(await services.run(services.drafts.get, actor, key))
+    return draft_out(await services.run(services.drafts.get, actor, draft))
 
 
 def corrections_of(body: CorrectionsIn) -> list[Correction]:
     return [Correction(**c.model_dump(exclude_unset=True)) for c in body.corrections]
 
 
-@router.post("/api/contributions/{key}/corrections", response_model=DraftOut,
+@router.post("/api/contributions/{draft}/corrections", response_model=DraftOut,
              summary="Corriger un brouillon : accepter ou changer un type, corriger un libellé, compléter une fiche")
-async def correct_draft(request: Request, key: str, body: CorrectionsIn,
+async def correct_draft(request: Request, draft: str, body: CorrectionsIn,
                         actor: Actor = Depends(require_actor)) -> DraftOut:
     services = request.app.state.services
-    return draft_out(await services.run(services.drafts.correct, actor, key, corrections_of(body), body.programme))
+    return draft_out(await services.run(services.drafts.correct, actor, draft, corrections_of(body), body.programme))
 
 
-@router.delete("/api/contributions/{key}", response_model=DraftOut, summary="Abandonner un brouillon")
-async def discard_draft(request: Request, key: str, actor: Actor = Depends(require_actor)) -> DraftOut:
+@router.delete("/api/contributions/{draft}", response_model=DraftOut, summary="Abandonner un brouillon")
+async def discard_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> DraftOut:
     services = request.app.state.services
-    return draft_out(await services.run(services.drafts.discard, actor, key))
+    return draft_out(await services.run(services.drafts.discard, actor, draft))
 
 
-@router.post("/api/contributions/{key}/publish", response_model=PlanVersionOut, status_code=201,
+@router.post("/api/contributions/{draft}/publish", response_model=PlanVersionOut, status_code=201,
              summary="Publier un brouillon : remplace le plan publié par la commune pour cette programmation")
-async def publish_draft(request: Request, key: str, actor: Actor = Depends(require_actor)) -> PlanVersionOut:
+async def publish_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> PlanVersionOut:
     services = request.app.state.services
-    return version_out(await services.run(services.plans.publish, actor, key))
+    return version_out(await services.run(services.plans.publish, actor, draft))
 
 
 @router.get("/api/plans/{nis}/{programme}/versions", response_model=list[PlanVersionOut],
@@ -273,19 +273,19 @@ async def unpublish_plan(request: Request, nis: str, programme: str,
     return version_out(await services.run(services.plans.unpublish, actor, nis, programme))
 
 
-@router.post("/api/plans/{nis}/{programme}/versions/{version_id}/restore", response_model=PlanVersionOut, status_code=201,
+@router.post("/api/plans/{nis}/{programme}/versions/{plan_version}/restore", response_model=PlanVersionOut, status_code=201,
              summary="Rétablir une version antérieure du plan (une nouvelle version qui le dit)")
-async def restore_plan(request: Request, nis: str, programme: str, version_id: int,
+async def restore_plan(request: Request, nis: str, programme: str, plan_version: int,
                        actor: Actor = Depends(require_editor_of)) -> PlanVersionOut:
     services = request.app.state.services
 
     def restore() -> PlanVersionView:
         versions = {v.id: v for v in services.plans.history(actor, nis, programme)}
-        if version_id not in versions:
+        if plan_version not in versions:
             from pcs_graph.contrib.service import NotFound
 
-            raise NotFound(f"la version {version_id} n'est pas une version du plan {nis} {programme}")
-        return services.plans.restore(actor, version_id)
+            raise NotFound(f"la version {plan_version} n'est pas une version du plan {nis} {programme}")
+        return services.plans.restore(actor, plan_version)
 
     return version_out(await services.run(restore))
 
