@@ -6,9 +6,11 @@
     [the data model](docs/data-model.md)  <- every relative link must reach a file (and its #anchor)
     <!-- count:actions -->171<!-- /count -->   <- every quoted count must be the real one (tests/doc_counts.py)
     ```sparql … ```, curl … query='…'     <- every example query must run and answer something on the corpus
+    pcs ingest plan.pdf --commune Mons      <- any other `pcs` line shown must name a real command and options
 
-The checkers are plain functions, tried first on a synthetic page with a broken command, a dead link
-and a wrong count, so a checker that sees nothing cannot pass for a clean manual.
+The checkers are plain functions, each tried first on a synthetic page with a broken command, an
+unknown option, a dead link, a query that answers nothing and a wrong count, so a checker that sees
+nothing cannot pass for a clean manual.
 """
 
 from __future__ import annotations
