@@ -164,7 +164,7 @@ class PageData:
         if not rows:
             return None
         detail = self.store.select(f"""
-            SELECT ?desc ?codePrinted ?score ?method ?plan ?prog ?d ?line ?page ?text ?province
+            SELECT ?desc ?codePrinted ?score ?method ?axisScore ?plan ?prog ?d ?line ?page ?text ?province
                    ?theme ?themeCode ?themeLabel ?t ?ax ?u ?citation ?heading WHERE {{
               BIND(<{uri}> AS ?a)
               ?a pcs:commune/pcs:province/skos:prefLabel ?province .
@@ -173,6 +173,7 @@ class PageData:
               OPTIONAL {{ ?a pcs:sourceHeading ?heading }}
               OPTIONAL {{ ?a dcterms:description ?desc }} OPTIONAL {{ ?a pcs:codeAsPrinted ?codePrinted }}
               OPTIONAL {{ ?a pcs:classificationScore ?score }} OPTIONAL {{ ?a pcs:classificationMethod ?method }}
+              OPTIONAL {{ ?a pcs:axisStatus pcs:Inferred ; pcs:axisScore ?axisScore }}
               OPTIONAL {{ ?a prov:wasDerivedFrom ?d }} OPTIONAL {{ ?a pcs:sourceLine ?line }}
               OPTIONAL {{ ?a pcs:sourcePage ?page }} OPTIONAL {{ ?a pcs:sourceText ?text }}
               OPTIONAL {{ ?a pcs:actionType ?t . ?t pcs:theme ?theme . ?theme skos:notation ?themeCode .
@@ -203,6 +204,7 @@ class PageData:
             score=float(detail["score"]) if detail["score"] else None, method=detail["method"], source=source,
             publication=self._publication_views([detail["u"]]).get(detail["u"]) if detail["u"] else None,
             citation=detail["citation"], heading=detail["heading"],
+            axis_score=float(detail["axisScore"]) if detail["axisScore"] else None,
         )
 
     def commune(self, nis: str) -> CommuneView | None:

@@ -100,6 +100,7 @@ class ActionView:
     publication: PublicationView | None = None  # where the action was read
     citation: str | None = None  # a source given without an address
     heading: str | None = None  # the heading the source lists it under
+    axis_score: float | None = None  # an axis inferred by the classifier (pcs:axisStatus pcs:Inferred): its probability
 
 
 @dataclass(frozen=True)

@@ -108,3 +108,13 @@ def test_the_gallery_query_splits_each_axis_by_origin_as_the_counts_do(indexed_c
     expected = {(c.key, origin): n for c in per_axis
                 for origin, n in (("déclaré", c.declared), ("indiqué", c.stated), ("inféré", c.inferred)) if n}
     assert found == expected and any(origin == "inféré" for _, origin in found)
+
+
+def test_an_action_page_says_its_axis_was_inferred_and_how_probable(indexed_corpus, live_server):
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        row = ws.store.select("""SELECT ?a ?score WHERE { ?a pcs:axisStatus pcs:Inferred ; pcs:axisScore ?score ;
+            pcs:classificationStatus pcs:Unclassified } ORDER BY ?a LIMIT 1""")[0]
+        path = "/" + ws.uris.relative(row["a"])
+    page = httpx.get(f"{live_server}{path}", timeout=60).text
+    assert f"axe inféré par le classifieur, probabilité {round(float(row['score']) * 100)} %" in page
+    assert "axe indiqué par la source" not in page
