@@ -98,3 +98,21 @@ def test_words_found_only_in_the_description_are_said_so(live_server: str) -> No
     assert set(bebebus["why"]["in_description"]) & {"halte", "accueil"}
     page = html.unescape(httpx.get(f"{live_server}/recherche", params={"q": "halte accueil"}, timeout=60).text)
     assert "mots trouvés dans la description : " in page
+
+
+def test_the_sheet_and_the_commune_profile_in_json_ld_use_the_contexts_terms(live_server: str) -> None:
+    path = _action_path(live_server, "sensibilisation sur les risques liés au stress", "61019")
+    document = httpx.get(f"{live_server}/data/{path}.jsonld", timeout=60).json()
+    action = document["@graph"][0]
+    assert action["status"] == "StatusStopped" and action["statusAsPrinted"] == {"fr": "abandonnée en 2023"}
+    assert action["statusDate"] == {"@value": "2023", "type": "xsd:gYear"}  # "type": the context's alias of @type
+    andenne = httpx.get(f"{live_server}/data/commune/{ANDENNE}.jsonld", timeout=60).json()["@graph"][0]
+    assert (andenne["sizeBand"], andenne["urbanRuralClass"]) == ("SizeBand25kTo50k", "Urban")
+    assert len(andenne["comparableTo"]) == 10 and float(andenne["area"]) > 80
+
+
+def test_a_theme_no_source_names_says_its_name_is_not_known(live_server: str) -> None:
+    action = html.unescape(httpx.get(f"{live_server}/action/53053/2020-2025/23", timeout=60).text)
+    assert "5.5 — intitulé inconnu" in action and "Thème 5.5<" not in action
+    theme = html.unescape(httpx.get(f"{live_server}/theme/5.5", timeout=60).text)
+    assert "Intitulé inconnu : ni les documents lus ni un catalogue officiel" in theme
