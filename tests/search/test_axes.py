@@ -118,3 +118,23 @@ def test_an_action_page_says_its_axis_was_inferred_and_how_probable(indexed_corp
     page = httpx.get(f"{live_server}{path}", timeout=60).text
     assert f"axe inféré par le classifieur, probabilité {round(float(row['score']) * 100)} %" in page
     assert "axe indiqué par la source" not in page
+
+
+def test_the_shapes_refuse_an_inferred_axis_without_its_probability():
+    from decimal import Decimal
+
+    from rdflib import Graph, Literal, URIRef
+
+    from pcs_graph.graph.validation import validate_graph
+    from pcs_graph.graph.vocab import PCS, RDF
+
+    action = URIRef("https://w3id.org/pcs/id/action/53053/2020-2025/99")
+    g = Graph()
+    g.add((action, RDF.type, PCS.Action))
+    g.add((action, PCS.axisStatus, PCS.Inferred))
+    g.add((action, PCS.axisScore, Literal(Decimal("1.5"))))
+    about_axis = {(v.path, v.message) for v in validate_graph(g).violations
+                  if v.path in ("pcs:axis", "pcs:axisScore", "pcs:axisStatus")}
+    assert ("pcs:axis", "Une action à l'axe inféré (pcs:axisStatus pcs:Inferred) doit avoir son axe (pcs:axis) et "
+            "sa probabilité (pcs:axisScore).") in about_axis
+    assert any(path == "pcs:axisScore" for path, _ in about_axis)  # 1.5 is no probability
