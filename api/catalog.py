@@ -174,20 +174,23 @@ class Catalog:
 
     def _commune_rows(self, where: str = "") -> list[Row]:
         return self.store.select(f"""
-            SELECT ?c ?nis ?name ?province ?provinceNis ?population ?lat ?lon (COUNT(DISTINCT ?a) AS ?actions) WHERE {{
+            SELECT ?c ?nis ?name ?province ?provinceNis ?population ?lat ?lon ?klass ?density
+                   (COUNT(DISTINCT ?a) AS ?actions) WHERE {{
               {where}
               ?c a pcs:Commune ; pcs:nisCode ?nis ; skos:prefLabel ?name ; pcs:province ?p .
               ?p skos:prefLabel ?province ; pcs:nisCode ?provinceNis .
               OPTIONAL {{ ?c pcs:population ?population }}
               OPTIONAL {{ ?c schema:latitude ?lat ; schema:longitude ?lon }}
+              OPTIONAL {{ ?c pcs:urbanRuralClass/skos:notation ?klass }} OPTIONAL {{ ?c pcs:populationDensity ?density }}
               OPTIONAL {{ ?a a pcs:Action ; pcs:commune ?c }}
-            }} GROUP BY ?c ?nis ?name ?province ?provinceNis ?population ?lat ?lon""")
+            }} GROUP BY ?c ?nis ?name ?province ?provinceNis ?population ?lat ?lon ?klass ?density""")
 
     def _commune_summary(self, r: Row) -> CommuneSummary:
         population = _int(r["population"])
         return CommuneSummary(uri=r["c"] or "", nis=r["nis"] or "", name=r["name"] or "", province=r["province"] or "",
                               province_nis=r["provinceNis"] or "", population=population,
-                              size_band=size_band(population), actions=int(r["actions"] or 0))
+                              size_band=size_band(population), urban_rural=r.get("klass"),
+                              density=_float(r.get("density")), actions=int(r["actions"] or 0))
 
     def provinces(self) -> dict[str, str]:
         """Province NIS code → name."""
@@ -235,8 +238,10 @@ class Catalog:
                 partners[p.uri] = PartnerCount(uri=p.uri, slug=p.slug, name=p.name, kind=p.kind,
                                                actions=(prev.actions if prev else 0) + 1,
                                                article20=p.article20 or bool(prev and prev.article20))
+        comparable = [c["nis"] or "" for c in self.store.select(
+            f"SELECT ?nis WHERE {{ <{uri}> pcs:comparableTo/pcs:nisCode ?nis }}")]
         return CommuneDetail(**self._commune_summary(r).model_dump(), latitude=_float(r["lat"]),
-                             longitude=_float(r["lon"]), plans=plans, axes=axes,
+                             longitude=_float(r["lon"]), plans=plans, axes=axes, comparable=sorted(comparable),
                              partners=sorted(partners.values(), key=lambda p: (-p.actions, p.name.lower())))
 
     def _axis_labels(self) -> dict[int, str]:

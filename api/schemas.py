@@ -106,6 +106,8 @@ class CommuneSummary(BaseModel):
     province_nis: str
     population: int | None = None
     size_band: str | None = None
+    urban_rural: str | None = Field(None, description="urban ou rural (moins de 150 hab./km²)")
+    density: float | None = Field(None, description="habitants par km² (population 2015, superficie Statbel)")
     actions: int
 
 
@@ -128,6 +130,8 @@ class CommuneDetail(CommuneSummary):
     latitude: float | None = None
     longitude: float | None = None
     plans: list[str] = Field([], description="URIs des plans de la commune")
+    comparable: list[str] = Field([], description="codes NIS des 10 communes comparables les plus proches (même "
+                                  "taille et classe ; toutes : /api/search?comparable_to=NIS)")
     axes: list[AxisActions] = Field([], description="le plan par axe")
     partners: list[PartnerCount] = []
 

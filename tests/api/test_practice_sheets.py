@@ -69,6 +69,9 @@ def test_andennes_page_lists_its_comparable_communes(live_server: str, comparabl
     listed = set(re.findall(r'href="/commune/(\d{5})"', section))
     assert len(listed) >= 5 and listed <= comparable_to_andenne
     assert "25 000 à 49 999 habitants" in page and "urbaine" in section
+    api = httpx.get(f"{live_server}/api/communes/{ANDENNE}", timeout=60).json()
+    assert (api["size_band"], api["urban_rural"]) == ("25k-50k", "urban") and 290 < api["density"] < 310
+    assert len(api["comparable"]) == 10 and set(api["comparable"]) <= comparable_to_andenne
 
 
 def test_a_search_csv_has_the_source_address_kind_and_status_columns(live_server: str) -> None:
