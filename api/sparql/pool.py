@@ -97,7 +97,14 @@ def _worker_main(conn: Connection, store_path: str, base_iri: str | None, prefix
     _die_with_parent()
     _lower_priority()
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the whole group: the parent decides
-    store = ox.Store.read_only(store_path)
+    for attempt in range(5):  # a read-only open can race the writer's compaction (a table file just deleted)
+        try:
+            store = ox.Store.read_only(store_path)
+            break
+        except (OSError, RuntimeError):  # pyoxigraph reports RocksDB's "Corruption: … No such file" so
+            if attempt == 4:
+                raise
+            time.sleep(0.2)
     conn.send(("ready",))
     while True:
         try:

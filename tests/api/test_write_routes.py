@@ -16,7 +16,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
+from pathlib import Path
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import httpx
@@ -36,6 +37,35 @@ PUBLIC = {
     ("post", "/api/actions/{nis}/{programme}/{key}/reports"): "« signaler une erreur »: anonymous by design, rate-limited",
     ("post", "/action/{nis}/{programme}/{key}/signaler"): "« signaler une erreur » (form): anonymous by design, rate-limited",
 }
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def plan_docx() -> bytes:
+    """A Word table of six Gerpinnes actions, as a commune writes one (issue 19's upload)."""
+    import tempfile
+
+    from tests.contrib.plan_documents import gerpinnes_docx
+
+    with tempfile.TemporaryDirectory() as folder:
+        return gerpinnes_docx(Path(folder))
+
+
+def draft(site: "Site") -> dict[str, str]:
+    """A private draft of Gerpinnes' plan, uploaded with the Gerpinnes token: {"key": …}."""
+    answer = httpx.post(f"{site.url}/api/contributions", headers=site.bearer, timeout=180,
+                        files={"file": ("plan.docx", plan_docx(), DOCX)},
+                        data={"commune": site.place.nis, "programme": "2020-2025"})
+    assert answer.status_code == 201, answer.text
+    return {"draft": answer.json()["key"]}
+
+
+def published(site: "Site") -> dict[str, str]:
+    """Gerpinnes' plan published once: {"plan_version": …} of that version."""
+    answer = httpx.post(f"{site.url}/api/contributions/{draft(site)['draft']}/publish", headers=site.bearer, timeout=180)
+    assert answer.status_code == 201, answer.text
+    return {"plan_version": str(answer.json()["id"])}
 
 
 @dataclass
@@ -60,6 +90,15 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("post", "/action/{nis}/{programme}/{key}/historique/{version_id}/retablir"): Example(form={}, expect=(303,)),
     ("post", "/moderation/signalements/{report_id}"): Example(actor="reviewer", form={"state": "fixed"}, expect=(303,)),
     ("post", "/deconnexion"): Example(form={}, expect=(303,), own="signing out ends one's own session"),
+    # issue 19: whole plans (a draft or a published plan made first by `prepare`, once per route)
+    ("post", "/api/contributions"): Example(form={"commune": "{nis}", "programme": "2020-2025"},
+                                            files={"file": ("plan.docx", b"", DOCX)}, expect=(201,)),
+    ("delete", "/api/contributions/{draft}"): Example(prepare=draft, expect=(200, 204)),
+    ("post", "/api/contributions/{draft}/corrections"): Example(
+        prepare=draft, json={"corrections": [{"position": 2, "description": "Chaque mardi au CPAS."}]}),
+    ("post", "/api/contributions/{draft}/publish"): Example(prepare=draft, expect=(201,)),
+    ("post", "/api/plans/{nis}/{programme}/unpublish"): Example(prepare=published),
+    ("post", "/api/plans/{nis}/{programme}/versions/{plan_version}/restore"): Example(prepare=published, expect=(201,)),
 }
 
 
@@ -72,6 +111,11 @@ class Site:
     version_id: int
     report_id: int
     log: list[str]
+    prepared: dict[tuple[str, str], dict[str, str]] = field(default_factory=dict)
+
+    @property
+    def bearer(self) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.tokens['gerpinnes']}"}
 
     def session(self, email: str) -> tuple[dict[str, str], str]:
         """A fresh session of that account: (cookies, CSRF token)."""
@@ -185,13 +229,16 @@ def call(site: Site, method: str, path: str, op: dict[str, Any], example: Exampl
          cookies: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
     params = {**site.params(), **(example.params if example else {})}
     if example and example.prepare:
-        params.update(example.prepare(site))
+        if (method, path) not in site.prepared:  # once per route: the refusals write nothing
+            site.prepared[(method, path)] = example.prepare(site)
+        params.update(site.prepared[(method, path)])
     url = site.url + re.sub(r"\{(\w+)\}", lambda m: params.get(m.group(1), "1"), path)
     body: dict[str, Any] = {}
     if is_form(op):
-        body["data"] = dict(example.form or {}) if example else {}
+        body["data"] = {k: v.format(**params) if isinstance(v, str) else v
+                        for k, v in (example.form or {}).items()} if example else {}
         if example and example.files:
-            body["files"] = example.files
+            body["files"] = {k: (name, data or plan_docx(), kind) for k, (name, data, kind) in example.files.items()}
     else:
         body["json"] = example.json if example and example.json is not None else {}
     with httpx.Client(cookies=cookies or {}, timeout=60, follow_redirects=False) as client:
@@ -235,11 +282,9 @@ def test_every_write_route_accepts_its_rightful_caller(site: Site):
         example = EXAMPLES[(method, path)]
         email = "relecture@spw.be" if example.actor == "reviewer" else "chef@gerpinnes.be"
         cookies, csrf = site.session(email)
-        form = example.form is not None
-        if form:
-            example = Example(example.actor, None, {**example.form, "csrf_token": csrf}, example.expect, example.params)
-        response = call(site, method, path, op, example, cookies=cookies,
-                        headers={} if form else {"X-CSRF-Token": csrf})
+        if example.form is not None:
+            example = replace(example, form={**example.form, "csrf_token": csrf})
+        response = call(site, method, path, op, example, cookies=cookies, headers={"X-CSRF-Token": csrf})
         if response.status_code not in example.expect:
             wrong.append(f"{method.upper()} {path}: {response.status_code} {response.text[:200]}")
     assert wrong == [], "\n".join(wrong)
