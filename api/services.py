@@ -87,8 +87,8 @@ class Services:
         from pcs_graph.contrib.drafts import Drafts
         from pcs_graph.contrib.plans import ContributedPlans
 
-        self.drafts = Drafts(self.database)
         self.plans = ContributedPlans(self.workspace, self.database, on_write=self.after_plan_write)
+        self.drafts = Drafts(self.database, type_label=self.plans.type_label)
 
     def after_write(self) -> None:
         """The store was written (and flushed) by this process: the SPARQL workers reopen it."""

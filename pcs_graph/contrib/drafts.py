@@ -123,8 +123,11 @@ def sheet_to_dict(sheet: PracticeSheet) -> dict[str, Any]:
 
 
 class Drafts:
-    def __init__(self, database: Database) -> None:
+    def __init__(self, database: Database, type_label: Callable[[str], str | None] | None = None) -> None:
+        """`type_label(code)`: the label of a type of the nomenclature, None for an unknown code (a type
+        the editor types in must be one; without it, publishing checks)."""
         self.db = database
+        self.type_label = type_label
 
     def create(self, actor: Actor, doc: PlanDocument, file_name: str, form: str, nis: str, programme: str | None,
                publication: dict[str, Any] | None, suggest: Suggest | None = None) -> DraftView:
@@ -175,7 +178,7 @@ class Drafts:
                 if action is None:
                     raise CorrectionInvalid(f"ligne {c.position} : aucune action à cette position "
                                             f"(attendu : 1 à {len(actions)})")
-                _apply(action, c)
+                _apply(action, c, self.type_label)
             row.body = {**row.body, "actions": [asdict(a) for a in actions]}
             if programme:
                 row.programme = programme
@@ -216,7 +219,7 @@ def _draft_action(position: int, a: Any) -> DraftAction:
         sheet=sheet_to_dict(sheet), dropped=a.dropped)
 
 
-def _apply(action: DraftAction, c: Correction) -> None:
+def _apply(action: DraftAction, c: Correction, type_label: Callable[[str], str | None] | None) -> None:
     where = f"ligne {c.position}"
     if c.exclude is not None:
         action.excluded = c.exclude
@@ -236,7 +239,7 @@ def _apply(action: DraftAction, c: Correction) -> None:
             action.partners_printed = action.partners
         action.partners = partners
     if c.accept_suggestion or c.type is not None:
-        _declare(action, c, where)
+        _declare(action, c, where, type_label)
     if c.axis is not None:
         if not 1 <= c.axis <= 7:
             raise CorrectionInvalid(f"{where}, axis : axe {c.axis} inconnu (attendu : 1 à 7)")
@@ -262,7 +265,7 @@ def _apply(action: DraftAction, c: Correction) -> None:
         action.sheet = sheet
 
 
-def _declare(action: DraftAction, c: Correction, where: str) -> None:
+def _declare(action: DraftAction, c: Correction, where: str, type_label: Callable[[str], str | None] | None) -> None:
     if action.code:
         raise CorrectionInvalid(f"{where}, type : le document imprime déjà le code {action.code}")
     if c.accept_suggestion:
@@ -281,6 +284,12 @@ def _declare(action: DraftAction, c: Correction, where: str) -> None:
     except InvalidCodeError as e:
         raise CorrectionInvalid(f"{where}, type : {e} (attendu : un code de la nomenclature, par ex. 5.1.04)") from None
     suggested = next((t for t in (action.suggestion or {}).get("types") or [] if t["code"] == str(code)), None)
-    action.declared = {"code": str(code), "label": suggested.get("label") if suggested else None, "axis": code.axis,
+    label = suggested.get("label") if suggested else None
+    if type_label is not None and label is None:
+        label = type_label(str(code))
+        if label is None:
+            raise CorrectionInvalid(f"{where}, type : {code} n'est pas un type d'action connu de la nomenclature "
+                                    "(attendu : un code suggéré ou déjà publié, par ex. 5.5.01)")
+    action.declared = {"code": str(code), "label": label, "axis": code.axis,
                        "suggested": suggested is not None,
                        "probability": suggested.get("probability") if suggested else None}

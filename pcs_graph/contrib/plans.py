@@ -89,6 +89,12 @@ class ContributedPlans:
         self.db = database
         self.on_write = on_write
 
+    def type_label(self, code: str) -> str | None:
+        """The label of an action type of the nomenclature (None: the store knows no such type)."""
+        rows = self.ws.store.select(f"SELECT ?l WHERE {{ <{self.ws.uris.action_type(code)}> a pcs:ActionType ; "
+                                    f"skos:prefLabel ?l }} LIMIT 1")
+        return rows[0]["l"] if rows else None
+
     def publish(self, actor: Actor, draft_key: str) -> PlanVersionView:
         with self.db.session() as s:
             draft = s.scalar(select(Draft).where(Draft.key == draft_key))
@@ -192,6 +198,10 @@ class ContributedPlans:
         actions = [a for a in (DraftAction(**raw) for raw in body["actions"]) if not a.excluded]
         if not actions:
             raise CorrectionInvalid("aucune action à publier : toutes les lignes ont été écartées")
+        for a in actions:
+            if a.declared and self.type_label(a.declared["code"]) is None:
+                raise CorrectionInvalid(f"ligne {a.position}, type : {a.declared['code']} n'est pas un type d'action "
+                                        "connu de la nomenclature (attendu : un code suggéré ou déjà publié)")
         pub_uri = publication_uri(uris, nis, programme)
         publication = Publication(pub_uri, KIND, title=f"Plan de cohésion sociale de {commune.name} {programme} : "
                                   f"contribution de la commune (version {number})", publisher=actor.public_name,

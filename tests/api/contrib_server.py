@@ -59,7 +59,7 @@ class ContribServer:
 def contrib_server(indexed_corpus: Settings, tmp_path_factory: pytest.TempPathFactory) -> Iterator[ContribServer]:
     root = tmp_path_factory.mktemp("contrib")
     url = f"sqlite:///{root / 'accounts.sqlite3'}"
-    settings = copy_settings(indexed_corpus, root, database_url=url)
+    settings = copy_settings(indexed_corpus, root, database_url=url, sparql_timeout="15")  # a busy test machine
     server = LiveServer(settings)
     server.start()
     db = Database.open(url)

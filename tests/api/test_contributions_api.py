@@ -20,10 +20,8 @@ def upload(server: ContribServer, data: bytes, name: str, token: str | None = No
 
 
 def sparql_labels(server: ContribServer) -> set[str]:
-    query = ('SELECT ?l WHERE { ?a a <https://w3id.org/pcs/ontology#Action> ; '
-             '<http://www.w3.org/2000/01/rdf-schema#label> ?l ; '
-             '<http://purl.org/dc/terms/source>/<http://purl.org/dc/terms/type> '
-             '<https://w3id.org/pcs/ontology#CommuneContribution> }')
+    query = ('SELECT ?l WHERE { ?a <http://purl.org/dc/terms/source> <https://w3id.org/pcs/id/contribution/52025/2020-2025> ; '
+             'a <https://w3id.org/pcs/ontology#Action> ; <http://www.w3.org/2000/01/rdf-schema#label> ?l }')
     answer = httpx.get(f"{server.url}/sparql", params={"query": query},
                        headers={"Accept": "application/sparql-results+json"}, timeout=60)
     assert answer.status_code == 200, answer.text

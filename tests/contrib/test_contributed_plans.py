@@ -13,6 +13,8 @@ from pcs_graph.contrib.service import Forbidden
 from pcs_graph.ingest.safety import UploadLimits, check_upload
 from pcs_graph.ingest.sandbox import parse_upload
 from databases import database_url  # noqa: F401 - fixture
+from pcs_graph.load import Ingestor
+from tests.conftest import MONS as MONS_PLAN
 from tests.contrib.plan_documents import LABELS, SECOND, gerpinnes_docx
 
 EDITOR = Actor(account_id=None, token_id=None, public_name="PCS de Gerpinnes", role="editor",
@@ -76,9 +78,10 @@ def test_corrections_keep_what_was_printed_and_are_refused_whole_when_one_is_wro
 
 
 def test_publish_replace_restore_unpublish(workspace, db, tmp_path):
+    Ingestor.of(workspace).ingest(MONS_PLAN)  # names the type 5.5.01 (« Activités de rencontre pour personnes isolées »)
     drafts, plans = Drafts(db), ContributedPlans(workspace, db)
     first = upload(drafts, tmp_path)
-    drafts.correct(EDITOR, first.key, [Correction(position=4, type="5.1.04"),
+    drafts.correct(EDITOR, first.key, [Correction(position=4, type="5.5.01"),
                                        Correction(position=2, label="Permanences logement au CPAS de Gerpinnes")])
     with pytest.raises(Forbidden):
         plans.publish(MONS, first.key)
@@ -88,13 +91,13 @@ def test_publish_replace_restore_unpublish(workspace, db, tmp_path):
     assert labels_in_store(workspace) == expected_first
     row = workspace.store.select("""SELECT ?kind ?publisher ?status ?method ?printed WHERE {
       ?a rdfs:label "Gym douce et balades pour les aînés isolés"@fr ; dcterms:source ?p ;
-         pcs:classificationStatus ?status ; pcs:classificationMethod ?method ; pcs:actionType/skos:notation "5.1.04" .
+         pcs:classificationStatus ?status ; pcs:classificationMethod ?method ; pcs:actionType/skos:notation "5.5.01" .
       ?p dcterms:type/skos:notation ?kind ; dcterms:publisher ?publisher .
       ?b pcs:labelAsPrinted ?printed }""")
     assert len(row) == 1
     assert (row[0]["kind"], row[0]["publisher"], row[0]["printed"]) == (
         "commune-contribution", "PCS de Gerpinnes", "Permanences logement au CPAS")
-    assert row[0]["status"].endswith("#Declared") and row[0]["method"].startswith("type 5.1.04 choisi par PCS de Gerpinnes le ")
+    assert row[0]["status"].endswith("#Declared") and row[0]["method"].startswith("type 5.5.01 choisi par PCS de Gerpinnes le ")
 
     second = upload(drafts, tmp_path, SECOND)
     v2 = plans.publish(EDITOR, second.key)
@@ -115,3 +118,25 @@ def test_publish_replace_restore_unpublish(workspace, db, tmp_path):
     assert set(history[2].labels) == expected_first  # what version 1 published, still in the history
     with pytest.raises(Forbidden):
         plans.history(MONS, "52025")
+
+
+def test_a_published_plan_conforms_to_the_shapes(workspace, db, tmp_path):
+    from rdflib import Graph
+
+    from pcs_graph.graph.validation import validate_graph
+
+    Ingestor.of(workspace).ingest(MONS_PLAN)  # names the type 5.5.01 (« Activités de rencontre pour personnes isolées »)
+    plans = ContributedPlans(workspace, db)
+    drafts = Drafts(db, type_label=plans.type_label)
+    draft = upload(drafts, tmp_path)
+    with pytest.raises(CorrectionInvalid, match="ligne 4, type : 7.9.99 n'est pas un type d'action connu"):
+        drafts.correct(EDITOR, draft.key, [Correction(position=4, type="7.9.99")])
+    drafts.correct(EDITOR, draft.key, [Correction(position=4, type="5.5.01", status="running", status_date="2024",
+                                                  publics=["aines"]),
+                                       Correction(position=1, label="École de devoirs du Try-Bosquet")])
+    plans.publish(EDITOR, draft.key)
+    data = Graph()
+    data.parse(data=workspace.store.dump("application/n-triples"), format="nt")
+    report = validate_graph(data)
+    assert report.conforms, "\n".join(v.to_text() for v in report.violations)
+
