@@ -61,7 +61,8 @@ if TYPE_CHECKING:
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
-SIMILAR_FLOOR = 0.45  # similar(): « même sens » (no shared type/theme) only from here: 8 % of unrelated neighbours
+SIMILAR_NEEDS, SIMILAR_FLOOR = 0.3, 0.5  # similar(): centred cosine + 0.3 x the source's needs met; « même sens »
+# (no shared type or theme) from 0.5: 32 % of the judged counterparts, 18 % of other near neighbours reach it
 MAIN_NEED_COVERAGE = 0.75  # relevant too: the main need met in full and this share of all needs (tuning halves)
 
 
@@ -347,27 +348,28 @@ class SearchEngine:
             raise SearchNotReady(f"{note or 'index sémantique en construction'} : les actions semblables "
                                  "seront proposées quand il sera prêt")
         source = state.actions[row]
-        dense = state.dense_scores(state.row_vector(row))  # centred cosines (state.py)
-        ids = state.columns.ids
+        words = state.evidence.concepts(source.label, self.expander, self.close_words)  # its needs, as for a query
+        cosine = state.dense_scores(state.row_vector(row))  # centred (state.py)
+        dense, ids = cosine + SIMILAR_NEEDS * state.evidence.coverage(words), state.columns.ids
         other = ids["commune"] != ids["commune"][row]
         same_type = other & (ids["action_type"] == ids["action_type"][row]) if source.code else np.zeros_like(other)
         same_theme = other & (ids["theme"] == ids["theme"][row]) if source.theme else np.zeros_like(other)
         close = other & (dense >= SIMILAR_FLOOR)
         matched = close | same_type | same_theme
-        ranked, words, hits = top(dense, matched, k), state.evidence.concepts(source.label, None), []
+        ranked, hits = top(dense, matched, k), []
         for i in ranked:  # the type, the theme, or « même sens » only above SIMILAR_FLOOR
             a = state.actions[i]
             shared = "type" if same_type[i] else "theme" if same_theme[i] else "meaning"
             why = state.evidence.explain(a, words)
             hits.append(self._hit(state, i, float(dense[i]), Explanation(
-                why.words, 0.0, round(float(dense[i]), 4), a.code if shared == "type" else None, shared=shared)))
+                why.words, 0.0, round(float(cosine[i]), 4), a.code if shared == "type" else None, why.synonyms,
+                shared=shared, close=why.close)))
         notes = self._take_notes(state)
         if not other.any():
             notes.append("aucune autre commune n'a d'action dans le graphe")
         elif not close.any():
-            notes.append(f"aucune action d'une autre commune n'a vraiment le même sens (similarité de sens ≥ "
-                         f"{SIMILAR_FLOOR:.2f}){' : voici celles du même type ou du même thème' if hits else ''}"
-                         .replace("0.", "0,"))
+            notes.append("aucune action d'une autre commune n'a vraiment le même sens" + (" : voici celles du même "
+                                                                                         "type ou du même thème" if hits else ""))
         return SearchResults(source.label, tuple(hits), int(matched.sum()), state.columns.counts(matched), tuple(notes))
 
     # --- classification -----------------------------------------------------------------------
