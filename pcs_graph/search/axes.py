@@ -152,10 +152,11 @@ def decide(pending: list[AxisPending], guess: Callable[[str], AxisGuess], calibr
 
 
 def infer_axes(ws: Workspace, guess: Callable[[str], AxisGuess], calibration: AxisCalibration | None,
-               method: str = AXIS_METHOD, embedder: Embedder | None = None) -> AxisOutcome:
-    """Write the confident axes of the actions with none, in ONE update of graph/classification
-    (the 2014-2019 ones too when an `embedder` is given and their calibration fits it)."""
-    pending = axis_pending(ws.store, ws.uris)
+               method: str = AXIS_METHOD, embedder: Embedder | None = None,
+               skip: frozenset[str] = frozenset()) -> AxisOutcome:
+    """Write the confident axes of the actions with none (but those in `skip`), in ONE update of
+    graph/classification (the 2014-2019 ones too when an `embedder` is given and their calibration fits it)."""
+    pending = [p for p in axis_pending(ws.store, ws.uris) if p.uri not in skip]
     old_guess = old_calibration = None
     if embedder is not None and any(p.scheme == OLD_SCHEME for p in pending):
         old_calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE)

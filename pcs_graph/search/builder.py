@@ -85,6 +85,7 @@ class BackgroundIndexer:
         self._error: str | None = None
         self._checked_at = 0.0
         self._retry_at = 0.0
+        self._decided: frozenset[str] = frozenset()  # uncoded actions already classified (left undecided or not)
 
     # --- control --------------------------------------------------------------------------------
 
@@ -175,11 +176,16 @@ class BackgroundIndexer:
         does), when the store is writable; True when it wrote. `make run` thus ends with them."""
         if self.ws.read_only:
             return False
+        from .axes import axis_pending
         from .classify import Classifier, classify_unclassified, pending_actions
 
-        if not pending_actions(self.ws.store, self.ws.uris):
+        store, uris = self.ws.store, self.ws.uris
+        pending = {p.uri for p in pending_actions(store, uris)} | {p.uri for p in axis_pending(store, uris)}
+        if pending <= self._decided:  # nothing new since the last cycle (`pcs index` scores them all again)
             return False
-        outcome = classify_unclassified(self.ws, Classifier.from_store(self.ws.store, self.ws.uris, self.embedder))
+        outcome = classify_unclassified(self.ws, Classifier.from_store(self.ws.store, self.ws.uris, self.embedder),
+                                        skip=self._decided)
+        self._decided = frozenset(pending)
         log.info("classification: %d types inferred, %d axes inferred", outcome.assigned,
                  outcome.axes.inferred if outcome.axes else 0)
         return bool(outcome.assigned or (outcome.axes and outcome.axes.inferred))

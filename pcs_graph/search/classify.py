@@ -283,12 +283,16 @@ SELECT ?a ?label ?commune ?ax ?axisN WHERE {
     return list(out.values())
 
 
-def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = True) -> ClassificationOutcome:
+def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = True,
+                          skip: frozenset[str] = frozenset()) -> ClassificationOutcome:
     """Assign the confident types in ONE update of graph/classification; the others stay Unclassified.
-    Then (`axes`) infer the axis of the actions still without one (`axes.infer_axes`)."""
+    Then (`axes`) infer the axis of the actions still without one (`axes.infer_axes`). Actions in `skip`
+    (already decided by this classifier: the server's background indexer remembers them) are left as they are."""
     decisions = []
     scores: dict[str, Scored] = {}
     for action in pending_actions(ws.store, ws.uris):
+        if action.uri in skip:
+            continue
         scored = scores[action.label] = classifier.score(action.label, k=3, axis=action.stated_axis)
         decisions.append((action, scored, classifier.should_assign(scored)))
     assigned = [(a, s) for a, s, ok in decisions if ok]
@@ -301,7 +305,7 @@ def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = Tr
             return AxisGuess(scored.axis, scored.axis_confidence, scored.axis_lead)
 
         outcome = infer_axes(ws, guess, classifier.axis_calibration, f"{AXIS_METHOD} (modèle {classifier.embedder.name})",
-                             classifier.embedder if classifier.axis_calibration is not None else None)
+                             classifier.embedder if classifier.axis_calibration is not None else None, skip)
     return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions), outcome)
 
 
