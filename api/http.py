@@ -30,7 +30,7 @@ from pcs_graph.errors import (
     StoreError,
     UnknownCommuneError,
 )
-from pcs_graph.ingest.safety import UploadLimits, UploadRefused
+from pcs_graph.contrib.upload import UploadLimits, UploadRefused
 from pcs_graph.search.engine import SearchNotReady
 
 from .errors import (
@@ -193,8 +193,9 @@ def document_errors(app: FastAPI) -> None:
         for operations in spec.get("paths", {}).values():
             for operation in operations.values():
                 for status, response in operation.get("responses", {}).items():
-                    if status[0] in "45":
-                        response["content"] = error
+                    if status[0] in "45":  # a form page may answer its errors as the page again (HTML)
+                        html = response.get("content", {}).get("text/html")
+                        response["content"] = {**error, **({"text/html": html} if html else {})}
         schemas.pop("HTTPValidationError", None)
         schemas.pop("ValidationError", None)
         app.openapi_schema = spec

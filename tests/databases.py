@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+import httpx
 import pytest
 
 from pcs_graph.config import CORPUS_DIR, Settings
@@ -102,3 +103,17 @@ def editable_store(store_template: EditableStore, tmp_path: Path) -> EditableSto
     shutil.copytree(store_template.settings.store, tmp_path / "store")
     settings = Settings(store=str(tmp_path / "store"), index_dir=str(tmp_path / "index"))
     return EditableStore(settings, store_template.action, store_template.nis, store_template.mons_action)
+
+
+def sparql_rows(url: str, query: str, within_s: float = 30.0) -> list[str]:
+    """The CSV rows of a /sparql answer, asked again while the query workers reopen the store after a write
+    (a busy or timed-out answer meanwhile): the change is seen within seconds."""
+    import time
+
+    deadline = time.monotonic() + within_s
+    while True:
+        answer = httpx.get(f"{url}/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
+        if answer.status_code == 200 or time.monotonic() > deadline:
+            assert answer.status_code == 200, answer.text
+            return answer.text.splitlines()[1:]
+        time.sleep(0.5)

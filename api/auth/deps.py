@@ -29,6 +29,15 @@ from limits.strategies import MovingWindowRateLimiter
 from pcs_graph.accounts.actors import Actor, can_edit
 from pcs_graph.accounts.service import constant_time_equal
 
+from ..schemas import Error
+
+WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
+    401: {"model": Error, "description": "ni session ni jeton valide (jeton révoqué ou expiré compris)"},
+    403: {"model": Error, "description": "pas éditeur de cette commune, ou jeton CSRF absent (session)"},
+    404: {"model": Error, "description": "action ou version inconnue"},
+    422: {"model": Error, "description": "champ invalide (nommé)"},
+    429: {"model": Error, "description": "trop de demandes (Retry-After)"},
+}
 SESSION_COOKIE = "pcs_session"
 PRE_CSRF_COOKIE = "pcs_csrf"
 CSRF_FIELD = "csrf_token"

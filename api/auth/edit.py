@@ -28,7 +28,7 @@ from pcs_graph.contrib.service import Version, sheet_from_data, sheet_to_data
 from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet
 
 from ..pages.render import off_loop, render
-from .deps import current_actor, require_editor_of, session_csrf
+from .deps import WRITE_ERRORS, current_actor, require_editor_of, session_csrf
 
 router = APIRouter(tags=["Contributions"])
 Status = Literal["planned", "running", "suspended", "stopped", "completed"]
@@ -97,7 +97,7 @@ async def _result(request: Request, version: Version) -> EditResult:
 
 
 @router.patch("/api/actions/{nis}/{programme}/{key}", response_model=EditResult,
-              summary="Mettre à jour la fiche d'une action (éditeur de la commune, relecteur)")
+              responses=WRITE_ERRORS, summary="Mettre à jour la fiche d'une action (éditeur de la commune, relecteur)")
 async def patch_sheet(request: Request, nis: str, programme: str, key: str, patch: SheetPatch,
                       actor: Actor = Depends(require_editor_of)) -> EditResult:
     services = request.app.state.services
@@ -130,7 +130,7 @@ def _restore(request: Request, actor: Actor, uri: str, version_id: int) -> Versi
 
 
 @router.post("/api/actions/{nis}/{programme}/{key}/versions/{version_id}/restore", response_model=EditResult,
-             summary="Rétablir une version antérieure (une nouvelle version qui le dit)")
+             responses=WRITE_ERRORS, summary="Rétablir une version antérieure (une nouvelle version qui le dit)")
 async def restore_version(request: Request, nis: str, programme: str, key: str, version_id: int,
                           actor: Actor = Depends(require_editor_of)) -> EditResult:
     uri = _action_uri(request, nis, programme, key)
@@ -154,7 +154,7 @@ def form_sheet(form: dict[str, Any]) -> PracticeSheet:
 
 
 @router.post("/action/{nis}/{programme}/{key}/fiche", response_class=RedirectResponse, status_code=303,
-             summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
+             responses=WRITE_ERRORS, summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
 async def sheet_form(request: Request, nis: str, programme: str, key: str,
                      csrf_token: Annotated[str, Form()] = "",
                      description: Annotated[str, Form(max_length=5000)] = "",
@@ -176,7 +176,7 @@ async def sheet_form(request: Request, nis: str, programme: str, key: str,
 
 
 @router.post("/action/{nis}/{programme}/{key}/historique/{version_id}/retablir", response_class=RedirectResponse,
-             status_code=303, summary="Formulaire de l'historique : rétablir une version")
+             responses=WRITE_ERRORS, status_code=303, summary="Formulaire de l'historique : rétablir une version")
 async def restore_form(request: Request, nis: str, programme: str, key: str, version_id: int,
                        csrf_token: Annotated[str, Form()] = "",
                        actor: Actor = Depends(require_editor_of)) -> Response:

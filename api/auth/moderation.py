@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pcs_graph.accounts.actors import Actor
 
 from ..pages.render import render
-from .deps import current_actor, require_reviewer, session_csrf
+from .deps import WRITE_ERRORS, current_actor, require_reviewer, session_csrf
 
 router = APIRouter(tags=["Contributions"])
 
@@ -44,13 +44,13 @@ async def _report(request: Request, nis: str, programme: str, key: str, text: st
 
 
 @router.post("/api/actions/{nis}/{programme}/{key}/reports", response_model=ReportOut, status_code=201,
-             summary="Signaler une erreur sur une action (sans compte ; limité par adresse)")
+             responses=WRITE_ERRORS, summary="Signaler une erreur sur une action (sans compte ; limité par adresse)")
 async def report_api(request: Request, nis: str, programme: str, key: str, report: ReportIn) -> ReportOut:
     return ReportOut(id=await _report(request, nis, programme, key, report.text), state="new")
 
 
 @router.post("/action/{nis}/{programme}/{key}/signaler", response_class=RedirectResponse, status_code=303,
-             summary="Formulaire « signaler une erreur » de la page d'une action")
+             responses=WRITE_ERRORS, summary="Formulaire « signaler une erreur » de la page d'une action")
 async def report_form(request: Request, nis: str, programme: str, key: str,
                       text: Annotated[str, Form(min_length=3, max_length=2000)]) -> Response:
     await _report(request, nis, programme, key, text)
@@ -72,7 +72,7 @@ async def moderation(request: Request, actor: Actor | None = Depends(current_act
 
 
 @router.post("/moderation/signalements/{report_id}", response_class=RedirectResponse, status_code=303,
-             summary="Changer l'état d'un signalement (relecteurs)")
+             responses=WRITE_ERRORS, summary="Changer l'état d'un signalement (relecteurs)")
 async def report_state(request: Request, report_id: int,
                        state: Annotated[Literal["new", "accepted", "rejected", "fixed"], Form()],
                        csrf_token: Annotated[str, Form()] = "",

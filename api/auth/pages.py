@@ -26,6 +26,7 @@ from pcs_graph.errors import PcsError
 
 from ..pages.render import render
 from .deps import (
+    WRITE_ERRORS,
     SESSION_COOKIE,
     check_pre_csrf,
     current_actor,
@@ -37,6 +38,14 @@ from .deps import (
 )
 
 router = APIRouter(tags=["Comptes"])
+# the sign-in and invitation forms answer their errors as the page again (HTML), CSRF and limits as JSON
+PAGE_ERRORS: dict[int | str, dict[str, Any]] = {
+    status: {"description": answer["description"],
+             "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}},
+                         "text/html": {"schema": {"type": "string"}}}}
+    for status, answer in WRITE_ERRORS.items()}
+PAGE_ERRORS[400] = {"description": "mots de passe différents ou trop courts (la page, avec le message)",
+                    "content": {"text/html": {"schema": {"type": "string"}}}}
 
 
 def _form_page(request: Request, name: str, status_code: int = 200, **context: Any) -> Response:
@@ -52,7 +61,7 @@ async def sign_in_page(request: Request, suite: str = "/espace") -> Response:
 
 
 @router.post("/connexion", response_class=RedirectResponse, status_code=303,
-             summary="Se connecter (formulaire) : un cookie de session")
+             responses=PAGE_ERRORS, summary="Se connecter (formulaire) : un cookie de session")
 async def sign_in(request: Request, email: Annotated[str, Form(max_length=320)],
                   password: Annotated[str, Form(max_length=1000)], csrf_token: Annotated[str, Form()] = "",
                   suite: Annotated[str, Form(max_length=300)] = "/espace") -> Response:
@@ -75,7 +84,8 @@ async def sign_in(request: Request, email: Annotated[str, Form(max_length=320)],
     return response
 
 
-@router.post("/deconnexion", response_class=RedirectResponse, status_code=303, summary="Se déconnecter")
+@router.post("/deconnexion", response_class=RedirectResponse, status_code=303, responses=WRITE_ERRORS,
+             summary="Se déconnecter")
 async def sign_out(request: Request, actor: Actor = Depends(require_actor)) -> Response:
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
@@ -120,7 +130,7 @@ async def invitation_page(request: Request, secret: str) -> Response:
 
 
 @router.post("/invitation/{secret}", response_class=RedirectResponse, status_code=303,
-             summary="Choisir son mot de passe (lien d'invitation à usage unique)")
+             responses=PAGE_ERRORS, summary="Choisir son mot de passe (lien d'invitation à usage unique)")
 async def accept_invitation(request: Request, secret: str, password: Annotated[str, Form(max_length=1000)],
                             confirmation: Annotated[str, Form(max_length=1000)],
                             csrf_token: Annotated[str, Form()] = "") -> Response:

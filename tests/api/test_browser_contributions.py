@@ -20,7 +20,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from databases import EditableStore, store_template  # noqa: F401 - fixture
+from databases import EditableStore, sparql_rows, store_template  # noqa: F401 - fixture
 from pcs_graph.config import REPO_ROOT
 from pcs_graph.graph.programmes import french_date
 from server import TEST_LIMITS, LiveServer
@@ -111,8 +111,7 @@ def test_an_editor_invited_by_the_cli_updates_a_status_everyone_sees_it_and_rest
         assert api["contribution"]["current_sheet"]["status"] == "stopped"
         assert api["contribution"]["generated_at"].startswith(date.today().isoformat()[:4])
         query = f"SELECT ?n WHERE {{ <{place.action}> pcs:status/skos:notation ?n }}"
-        sparql = httpx.get(f"{url}/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
-        assert "stopped" in sparql.text.splitlines()[1:]
+        assert "stopped" in sparql_rows(url, query)
 
         editor.goto(f"{path}/historique")
         versions = editor.locator("ol.versions > li")

@@ -23,7 +23,7 @@ from typing import Any
 import httpx
 import pytest
 
-from databases import EditableStore, postgres_absent, store_template  # noqa: F401 - fixture
+from databases import EditableStore, postgres_absent, sparql_rows, store_template  # noqa: F401 - fixture
 from pcs_graph.accounts import Accounts, Database
 from server import LiveServer, TEST_LIMITS
 
@@ -301,8 +301,7 @@ def test_a_platform_edits_with_its_token_and_everyone_sees_it_attributed_and_dat
     assert detail["contribution"]["current_sheet"]["status"] == "stopped"
     query = (f"SELECT ?n WHERE {{ GRAPH ?g {{ <{site.place.action}> pcs:status ?s }} ?s skos:notation ?n "
              f"FILTER(CONTAINS(STR(?g), '/graph/contribution/')) }}")
-    rows = httpx.get(f"{site.url}/sparql", params={"query": query}, headers={"Accept": "text/csv"}, timeout=60)
-    assert rows.status_code == 200 and rows.text.splitlines()[1:] == ["stopped"]
+    assert sparql_rows(site.url, query) == ["stopped"]
     page = httpx.get(f"{site.url}/action/{path}", timeout=60).text
     assert "Mis à jour par Plateforme Gerpinnes le " in page and 'data-status="stopped"' in page
 
