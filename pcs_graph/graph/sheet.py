@@ -177,7 +177,12 @@ def sheet_query(action_uri: str) -> str:
     """The SPARQL query of an action's sheet: one row per statement (?p, ?o, and ?n the notation of a concept)."""
     predicates = ", ".join(f"<{p}>" for p in (P_DESCRIPTION, P_GROUP, P_PUBLIC, P_STATUS, P_STATUS_DATE,
                                               P_STATUS_PRINTED, P_START, P_END, P_RESULT, P_CONTACT))
-    return (f"SELECT ?p ?o ?n WHERE {{ <{action_uri}> ?p ?o FILTER(?p IN ({predicates})) "
+    # a commune's own update (graph …/graph/contribution/…, pcs_graph.contrib) states a field: its word
+    # replaces the documents' for that field; the other fields are the documents' (issue 18)
+    own = 'CONTAINS(STR(?g), "/graph/contribution/")'
+    return (f"SELECT DISTINCT ?p ?o ?n WHERE {{ GRAPH ?g {{ <{action_uri}> ?p ?o }} FILTER(?p IN ({predicates})) "
+            f"FILTER({own} || NOT EXISTS {{ GRAPH ?g2 {{ <{action_uri}> ?p ?x }} "
+            f"FILTER({own.replace('?g)', '?g2)')}) }}) "
             f"OPTIONAL {{ ?o <{SKOS.notation}> ?n }} }}")
 
 
@@ -215,7 +220,8 @@ def _place(text: str | None, part: str) -> int:
 
 
 def read_sheet(store: SelectStore, uris: Uris, action_uri: str) -> PracticeSheet:
-    """The current sheet of an action, as the store's union graph states it."""
+    """The current sheet of an action: what its documents state, each field the commune updated replaced
+    by the commune's word (`pcs_graph.contrib`)."""
     del uris  # every term of a sheet is in the ontology's namespace; kept for a stable signature
     return sheet_from_rows(store.select(sheet_query(action_uri)))
 
@@ -225,7 +231,8 @@ def read_sheets(store: SelectStore, action_uris: list[str]) -> dict[str, Practic
     if not action_uris:
         return {}
     values = " ".join(f"<{u}>" for u in sorted(set(action_uris)))
-    query = sheet_query("ACTION").replace("<ACTION>", "?a").replace("SELECT ?p ?o ?n", "SELECT ?a ?p ?o ?n")
+    query = sheet_query("ACTION").replace("<ACTION>", "?a").replace("SELECT DISTINCT ?p ?o ?n",
+                                                                    "SELECT DISTINCT ?a ?p ?o ?n")
     rows: dict[str, list[dict[str, str | None]]] = {u: [] for u in action_uris}
     for row in store.select(query.replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)):
         rows.setdefault(row.get("a") or "", []).append(row)

@@ -21,7 +21,7 @@ from pcs_graph.contrib.backup import backup, nquads_digest, restore
 from pcs_graph.contrib.reading import current_sheet, read_contribution, read_source_sheet
 from pcs_graph.contrib.service import ContributionService, Forbidden, SheetInvalid
 from pcs_graph.errors import PcsError, StoreError
-from pcs_graph.graph.sheet import PracticeSheet
+from pcs_graph.graph.sheet import PracticeSheet, read_sheet, read_sheets
 from pcs_graph.load import Ingestor
 from pcs_graph.store.workspace import Workspace
 
@@ -81,6 +81,8 @@ def test_the_commune_s_word_stands_beside_the_source_s_and_wins_where_it_speaks(
     assert read_source_sheet(ws.store, ws.uris, place.action) == source  # the source's graph is untouched
     assert (sheet.status, sheet.status_date) == ("stopped", "2025")
     assert sheet.description == source.description  # not stated by the commune: the source's word
+    assert read_sheet(ws.store, ws.uris, place.action) == sheet  # what pages, exports and the API read
+    assert read_sheets(ws.store, [place.action])[place.action] == sheet
 
 
 def test_restoring_makes_a_new_version_that_says_so(setup):
