@@ -388,3 +388,18 @@ def test_moderation_is_for_reviewers(site: Site):
     page = httpx.get(f"{site.url}/moderation", cookies=cookies, timeout=60)
     assert page.status_code == 200 and "Le taxi social roule encore." in page.text and "sheet.edit" in page.text
     assert "@" not in re.sub(r"@(fr|en)\b", "", page.text.split('id="journal"')[1])  # no e-mail in the log shown
+
+
+def test_behind_https_the_session_cookie_is_secure():
+    from starlette.requests import Request
+    from starlette.responses import Response
+
+    from pcs_graph.api.auth.deps import set_session_cookie
+
+    for scheme, secure in (("https", True), ("http", False)):
+        request = Request({"type": "http", "scheme": scheme, "method": "POST", "path": "/connexion", "headers": [],
+                           "server": ("pcs.example.be", 443), "query_string": b""})
+        response = Response()
+        set_session_cookie(request, response, "secret", 60)
+        cookie = response.headers["set-cookie"]
+        assert ("; secure" in cookie.lower()) is secure and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
