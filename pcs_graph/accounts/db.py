@@ -26,7 +26,7 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, insert, inspect, select, text
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import REPO_ROOT, Settings
+from ..config import Settings
 from ..errors import PcsError
 from .models import Base, UtcDateTime
 
@@ -38,13 +38,14 @@ class DatabaseError(PcsError):
 
 
 def default_database_url(settings: Settings, environ: dict[str, str] | None = None) -> str:
-    """PCS_DATABASE_URL if set, else a SQLite file beside an embedded store (var/pcs.sqlite3 for a remote one)."""
+    """PCS_DATABASE_URL if set, else a SQLite file beside an embedded store (for a remote store: beside the
+    index folder, var/pcs.sqlite3 by default)."""
     env = os.environ if environ is None else environ
     url = env.get("PCS_DATABASE_URL") or settings.extra.get("database_url")
     if url:
         return url
-    if settings.is_remote:
-        return f"sqlite:///{REPO_ROOT / 'var' / 'pcs.sqlite3'}"
+    if settings.is_remote:  # beside the search index's folder (var/pcs.sqlite3 by default)
+        return f"sqlite:///{Path(settings.resolved_index_dir).parent / 'pcs.sqlite3'}"
     store = Path(settings.store)
     return f"sqlite:///{store.with_name(store.name + '.sqlite3')}"
 

@@ -132,3 +132,22 @@ def test_who_may_edit_what():
     assert can_edit(gerpinnes, "52025") and not can_edit(gerpinnes, "53053")
     assert can_edit(clavier, "61079")  # Anthisnes: « plan commun avec Clavier »
     assert can_edit(region, "53053") and not can_edit(admin, "52025") and not can_edit(None, "52025")
+
+
+def test_where_the_database_lives():
+    from pcs_graph.accounts import default_database_url
+    from pcs_graph.config import Settings
+
+    assert default_database_url(Settings(store="/data/pcs/store"), {}) == "sqlite:////data/pcs/store.sqlite3"
+    assert default_database_url(Settings(store="http://db:7878/query", index_dir="/data/index"), {}) == \
+        "sqlite:////data/pcs.sqlite3"
+    assert default_database_url(Settings(store="/data/pcs/store"), {"PCS_DATABASE_URL": "postgresql://pcs@db/pcs"}) \
+        == "postgresql://pcs@db/pcs"
+
+
+def test_a_database_url_with_a_password_is_never_shown(tmp_path):
+    from pcs_graph.accounts.db import DatabaseError
+
+    with pytest.raises(DatabaseError) as refused:
+        Database.open("postgresql://pcs:tres-secret@127.0.0.1:1/pcs")
+    assert "tres-secret" not in str(refused.value) and "***" in str(refused.value)
