@@ -19,9 +19,9 @@ constant time and shown only in the pages of that session. Forms used before sig
 from __future__ import annotations
 
 import secrets
-from typing import Any
+from typing import Annotated, Any
 
-from fastapi import Depends, HTTPException, Request, Response
+from fastapi import Depends, HTTPException, Path, Request, Response
 from limits import parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
@@ -38,6 +38,10 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Error, "description": "champ invalide (nommé)"},
     429: {"model": Error, "description": "trop de demandes (Retry-After)"},
 }
+# the path parameters of an action, checked before anything reaches a query
+Nis = Annotated[str, Path(pattern=r"^\d{5}$", description="code INS de la commune", examples=["52025"])]
+Programme = Annotated[str, Path(pattern=r"^\d{4}-\d{4}$", examples=["2020-2025"])]
+Key = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._~-]{0,150}$", examples=["taxi-social"])]
 SESSION_COOKIE = "pcs_session"
 PRE_CSRF_COOKIE = "pcs_csrf"
 CSRF_FIELD = "csrf_token"
@@ -120,7 +124,7 @@ def ensure_can_edit(actor: Actor, nis: str) -> None:
         raise HTTPException(403, f"{actor.public_name} ne peut pas modifier les données de la commune {nis}")
 
 
-async def require_editor_of(nis: str, actor: Actor = Depends(require_actor)) -> Actor:
+async def require_editor_of(nis: Nis, actor: Actor = Depends(require_actor)) -> Actor:
     """For routes with a `{nis}` path parameter: 401 anonymous, 403 another commune's editor."""
     ensure_can_edit(actor, nis)
     return actor

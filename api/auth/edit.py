@@ -28,7 +28,7 @@ from pcs_graph.contrib.service import Version, sheet_from_data, sheet_to_data
 from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet
 
 from ..pages.render import off_loop, render
-from .deps import WRITE_ERRORS, current_actor, require_editor_of, session_csrf
+from .deps import WRITE_ERRORS, Key, Nis, Programme, current_actor, require_editor_of, session_csrf
 
 router = APIRouter(tags=["Contributions"])
 Status = Literal["planned", "running", "suspended", "stopped", "completed"]
@@ -75,7 +75,7 @@ def version_out(v: Version) -> VersionOut:
                       sheet=sheet_to_data(v.sheet))
 
 
-def _action_uri(request: Request, nis: str, programme: str, key: str) -> str:
+def _action_uri(request: Request, nis: Nis, programme: Programme, key: Key) -> str:
     return str(request.app.state.services.workspace.uris.action(nis, programme, key))
 
 
@@ -98,7 +98,7 @@ async def _result(request: Request, version: Version) -> EditResult:
 
 @router.patch("/api/actions/{nis}/{programme}/{key}", response_model=EditResult,
               responses=WRITE_ERRORS, summary="Mettre à jour la fiche d'une action (éditeur de la commune, relecteur)")
-async def patch_sheet(request: Request, nis: str, programme: str, key: str, patch: SheetPatch,
+async def patch_sheet(request: Request, nis: Nis, programme: Programme, key: Key, patch: SheetPatch,
                       actor: Actor = Depends(require_editor_of)) -> EditResult:
     services = request.app.state.services
     uri = _action_uri(request, nis, programme, key)
@@ -114,7 +114,7 @@ async def patch_sheet(request: Request, nis: str, programme: str, key: str, patc
 
 @router.get("/api/actions/{nis}/{programme}/{key}/versions", response_model=list[VersionOut],
             summary="Les versions de la contribution de la commune sur une action (la plus récente d'abord)")
-async def versions(request: Request, nis: str, programme: str, key: str) -> list[VersionOut]:
+async def versions(request: Request, nis: Nis, programme: Programme, key: Key) -> list[VersionOut]:
     services = request.app.state.services
     uri = _action_uri(request, nis, programme, key)
     return [version_out(v) for v in await services.run(services.contributions.history, uri)]
@@ -131,7 +131,7 @@ def _restore(request: Request, actor: Actor, uri: str, version_id: int) -> Versi
 
 @router.post("/api/actions/{nis}/{programme}/{key}/versions/{version_id}/restore", response_model=EditResult,
              responses=WRITE_ERRORS, summary="Rétablir une version antérieure (une nouvelle version qui le dit)")
-async def restore_version(request: Request, nis: str, programme: str, key: str, version_id: int,
+async def restore_version(request: Request, nis: Nis, programme: Programme, key: Key, version_id: int,
                           actor: Actor = Depends(require_editor_of)) -> EditResult:
     uri = _action_uri(request, nis, programme, key)
     return await _result(request, await request.app.state.services.run(_restore, request, actor, uri, version_id))
@@ -155,7 +155,7 @@ def form_sheet(form: dict[str, Any]) -> PracticeSheet:
 
 @router.post("/action/{nis}/{programme}/{key}/fiche", response_class=RedirectResponse, status_code=303,
              responses=WRITE_ERRORS, summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
-async def sheet_form(request: Request, nis: str, programme: str, key: str,
+async def sheet_form(request: Request, nis: Nis, programme: Programme, key: Key,
                      csrf_token: Annotated[str, Form()] = "",
                      description: Annotated[str, Form(max_length=5000)] = "",
                      status: Annotated[str, Form(max_length=20)] = "",
@@ -177,7 +177,7 @@ async def sheet_form(request: Request, nis: str, programme: str, key: str,
 
 @router.post("/action/{nis}/{programme}/{key}/historique/{version_id}/retablir", response_class=RedirectResponse,
              responses=WRITE_ERRORS, status_code=303, summary="Formulaire de l'historique : rétablir une version")
-async def restore_form(request: Request, nis: str, programme: str, key: str, version_id: int,
+async def restore_form(request: Request, nis: Nis, programme: Programme, key: Key, version_id: int,
                        csrf_token: Annotated[str, Form()] = "",
                        actor: Actor = Depends(require_editor_of)) -> Response:
     del csrf_token  # checked by current_actor
@@ -211,12 +211,12 @@ def diff(before: PracticeSheet | None, after: PracticeSheet) -> list[tuple[str, 
 
 
 @router.get("/action/{nis}/{programme}/{key}/historique", response_class=HTMLResponse, include_in_schema=False)
-async def history_page(request: Request, nis: str, programme: str, key: str,
+async def history_page(request: Request, nis: Nis, programme: Programme, key: Key,
                        actor: Actor | None = Depends(current_actor)) -> Response:
     return await off_loop(request, _history_page, nis, programme, key, actor)
 
 
-def _history_page(request: Request, nis: str, programme: str, key: str, actor: Actor | None) -> Response:
+def _history_page(request: Request, nis: Nis, programme: Programme, key: Key, actor: Actor | None) -> Response:
     from pcs_graph.accounts.actors import can_edit
 
     from ..pages.render import not_found, page_data

@@ -21,7 +21,7 @@ from pydantic import BaseModel, Field
 from pcs_graph.accounts.actors import Actor
 
 from ..pages.render import render
-from .deps import WRITE_ERRORS, current_actor, require_reviewer, session_csrf
+from .deps import WRITE_ERRORS, Key, Nis, Programme, current_actor, require_reviewer, session_csrf
 
 router = APIRouter(tags=["Contributions"])
 
@@ -35,7 +35,7 @@ class ReportOut(BaseModel):
     state: str
 
 
-async def _report(request: Request, nis: str, programme: str, key: str, text: str) -> int:
+async def _report(request: Request, nis: Nis, programme: Programme, key: Key, text: str) -> int:
     services = request.app.state.services
     limits = services.rate_limits
     limits.hit(request, limits.REPORT, limits.REPORT_HOUR)
@@ -45,13 +45,13 @@ async def _report(request: Request, nis: str, programme: str, key: str, text: st
 
 @router.post("/api/actions/{nis}/{programme}/{key}/reports", response_model=ReportOut, status_code=201,
              responses=WRITE_ERRORS, summary="Signaler une erreur sur une action (sans compte ; limité par adresse)")
-async def report_api(request: Request, nis: str, programme: str, key: str, report: ReportIn) -> ReportOut:
+async def report_api(request: Request, nis: Nis, programme: Programme, key: Key, report: ReportIn) -> ReportOut:
     return ReportOut(id=await _report(request, nis, programme, key, report.text), state="new")
 
 
 @router.post("/action/{nis}/{programme}/{key}/signaler", response_class=RedirectResponse, status_code=303,
              responses=WRITE_ERRORS, summary="Formulaire « signaler une erreur » de la page d'une action")
-async def report_form(request: Request, nis: str, programme: str, key: str,
+async def report_form(request: Request, nis: Nis, programme: Programme, key: Key,
                       text: Annotated[str, Form(min_length=3, max_length=2000)]) -> Response:
     await _report(request, nis, programme, key, text)
     return RedirectResponse(f"/action/{nis}/{programme}/{key}?signalement=merci#signaler", status_code=303)

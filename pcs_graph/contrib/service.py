@@ -105,6 +105,10 @@ class ContributionService:
 
     def nis_of(self, action_uri: str) -> str:
         """The commune an action belongs to, as the graph states it (its URI's NIS as a fallback)."""
+        try:
+            iri(action_uri)  # never a character that would end the IRI inside a query
+        except ValueError:
+            raise NotFound(f"pas une action de ce graphe : {action_uri!r}") from None
         rows = self.store.select(f"SELECT ?nis WHERE {{ <{action_uri}> a pcs:Action ; pcs:commune ?c . "
                                  f"?c pcs:nisCode ?nis }} LIMIT 1")
         if not rows:
