@@ -59,6 +59,7 @@ def create_app(settings: Settings) -> FastAPI:
     app.add_middleware(ConditionalGet)
     app.add_middleware(GZip, minimum_size=1024)
     app.add_middleware(HeadAsGet)
+    app.add_middleware(auth.PrivateWhenSignedIn)  # outermost: a signed-in page never lands in a shared cache
     auth.install_log_filter()
     # auth first: its PATCH/POST under /api/actions/{nis}/{programme}/{key} before json_api's GET catch-all
     for router in (auth.router, docs.router, json_api.router, sparql_endpoint.router, linked_data.router,

@@ -12,10 +12,11 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from . import edit, moderation, pages, publish, publish_pages
+from .deps import PrivateWhenSignedIn
 from .pages import install_log_filter
 
 router = APIRouter()
 for _module in (pages, edit, moderation, publish, publish_pages):
     router.include_router(_module.router)
 
-__all__ = ["router", "install_log_filter"]
+__all__ = ["router", "install_log_filter", "PrivateWhenSignedIn"]

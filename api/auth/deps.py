@@ -197,3 +197,32 @@ class RateLimits:
                 retry = max(int(reset - time.time()) + 1, 1)
                 raise HTTPException(429, f"trop de demandes : réessayez dans {retry} s",
                                     headers={"Retry-After": str(retry)})
+
+
+class PrivateWhenSignedIn:
+    """A response to a request carrying a session cookie or a token is private (`Cache-Control: private,
+    no-cache`, `Vary: Cookie, Authorization`): its page may hold an edit form and a CSRF token that no
+    shared cache may keep for someone else. Anonymous responses are left as they are."""
+
+    def __init__(self, app: Any) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        names = {k.lower() for k, _ in scope.get("headers", ())}
+        cookies = b"".join(v for k, v in scope.get("headers", ()) if k.lower() == b"cookie")
+        private = b"authorization" in names or SESSION_COOKIE.encode() in cookies
+
+        async def wrapped(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                from starlette.datastructures import MutableHeaders
+
+                if private:
+                    headers = MutableHeaders(scope=message)
+                    headers["Cache-Control"] = "private, no-cache"
+                    headers.append("Vary", "Cookie, Authorization")
+            await send(message)
+
+        await self.app(scope, receive, wrapped)

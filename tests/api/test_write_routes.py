@@ -403,3 +403,13 @@ def test_behind_https_the_session_cookie_is_secure():
         set_session_cookie(request, response, "secret", 60)
         cookie = response.headers["set-cookie"]
         assert ("; secure" in cookie.lower()) is secure and "httponly" in cookie.lower() and "samesite=lax" in cookie.lower()
+
+
+def test_a_signed_in_page_is_private_to_caches(site: Site):
+    cookies, csrf = site.session("chef@gerpinnes.be")
+    path = site.place.action.split("/id/")[1]
+    mine = httpx.get(f"{site.url}/{path}", cookies=cookies, timeout=60)
+    assert csrf in mine.text and mine.headers["cache-control"] == "private, no-cache"
+    assert "Cookie" in mine.headers["vary"]
+    anonymous = httpx.get(f"{site.url}/{path}", timeout=60)
+    assert csrf not in anonymous.text and anonymous.headers["cache-control"] == "no-cache"
