@@ -12,8 +12,8 @@
 
 Every route needs an actor (401), of the commune concerned (403), with CSRF for a session cookie;
 an API token (`Authorization: Bearer …`) does it all without a browser. The upload is checked from
-its bytes (`ingest/safety.py`: size → 413, type → 415, zip bomb → 422) and parsed in a limited child
-process (`ingest/sandbox.py`); a refusal leaves the drafts and the store as they were.
+its bytes (`pcs_graph.contrib.upload`: size → 413, type → 415, zip bomb → 422) and parsed in a
+limited child process; a refusal leaves the drafts and the store as they were.
 """
 
 from __future__ import annotations
@@ -29,12 +29,18 @@ from pcs_graph.contrib.plans import PlanVersionView
 from pcs_graph.errors import InputError, PcsError
 from pcs_graph.graph.records import Publication
 from pcs_graph.graph.sources import SOURCE_KINDS, is_web_address
-from pcs_graph.ingest.safety import UploadLimits, check_upload, too_large
-from pcs_graph.ingest.sandbox import parse_upload
+from pcs_graph.contrib.upload import UploadLimits, read_upload, too_large
 
-from .deps import ensure_can_edit, require_actor, require_editor_of
+from ..schemas import Error
+from .deps import WRITE_ERRORS, ensure_can_edit, require_actor, require_editor_of
 
 router = APIRouter(tags=["Publier un plan"])
+UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS,
+    413: {"model": Error, "description": "fichier trop volumineux (PCS_MAX_UPLOAD_BYTES, 20 Mo par défaut)"},
+    415: {"model": Error, "description": "type de fichier lu dans son contenu et refusé"},
+    422: {"model": Error, "description": "document illisible, bombe de décompression, analyse trop lourde, champ invalide"},
+}
 CHUNK = 1024 * 1024
 
 
@@ -198,18 +204,15 @@ async def create_draft(request: Request, actor: Actor, upload: UploadFile, commu
         publication = {"url": publication_url.strip(), "kind": kind}
     limits = UploadLimits.from_env()
     data = await read_limited(upload, limits)
-    checked = check_upload(data, upload.filename, limits)
     given = Publication(**publication) if publication else None
-    doc = await services.run(parse_upload, data, checked, limits, nis, programme, given)
+    checked, doc = await services.run(read_upload, data, upload.filename, limits, nis, programme, given)
     return await services.run(services.drafts.create, actor, doc, checked.display_name, checked.form, nis, programme,
                               publication, suggester(services))
 
 
 @router.post("/api/contributions", response_model=DraftOut, status_code=201,
              summary="Déposer le document d'un plan : un brouillon privé à relire avant publication",
-             responses={413: {"description": "fichier trop volumineux (PCS_MAX_UPLOAD_BYTES, 20 Mo par défaut)"},
-                        415: {"description": "type de fichier lu dans son contenu et refusé"},
-                        422: {"description": "document illisible, bombe de décompression, analyse trop lourde"}})
+             responses=UPLOAD_ERRORS)
 async def upload_plan(request: Request, file: Annotated[UploadFile, File(description="texte, HTML, CSV, XLSX, PDF, DOCX ou ODT")],
                       commune: Annotated[str, Form(max_length=100, examples=["52025"], description="nom ou code NIS")],
                       programme: Annotated[str | None, Form(max_length=9, examples=["2020-2025"])] = None,
@@ -219,13 +222,14 @@ async def upload_plan(request: Request, file: Annotated[UploadFile, File(descrip
     return draft_out(await create_draft(request, actor, file, commune, programme, publication_url, publication_kind))
 
 
-@router.get("/api/contributions", response_model=list[DraftOut], summary="Mes brouillons (les communes que je modifie)")
+@router.get("/api/contributions", response_model=list[DraftOut], responses=WRITE_ERRORS,
+            summary="Mes brouillons (les communes que je modifie)")
 async def my_drafts(request: Request, actor: Actor = Depends(require_actor)) -> list[DraftOut]:
     services = request.app.state.services
     return [draft_out(d) for d in await services.run(services.drafts.mine, actor)]
 
 
-@router.get("/api/contributions/{draft}", response_model=DraftOut,
+@router.get("/api/contributions/{draft}", response_model=DraftOut, responses=WRITE_ERRORS,
             summary="L'aperçu d'un brouillon : actions dans l'ordre, lignes, avertissements, suggestions")
 async def get_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> DraftOut:
     services = request.app.state.services
@@ -236,7 +240,7 @@ def corrections_of(body: CorrectionsIn) -> list[Correction]:
     return [Correction(**c.model_dump(exclude_unset=True)) for c in body.corrections]
 
 
-@router.post("/api/contributions/{draft}/corrections", response_model=DraftOut,
+@router.post("/api/contributions/{draft}/corrections", response_model=DraftOut, responses=WRITE_ERRORS,
              summary="Corriger un brouillon : accepter ou changer un type, corriger un libellé, compléter une fiche")
 async def correct_draft(request: Request, draft: str, body: CorrectionsIn,
                         actor: Actor = Depends(require_actor)) -> DraftOut:
@@ -244,20 +248,22 @@ async def correct_draft(request: Request, draft: str, body: CorrectionsIn,
     return draft_out(await services.run(services.drafts.correct, actor, draft, corrections_of(body), body.programme))
 
 
-@router.delete("/api/contributions/{draft}", response_model=DraftOut, summary="Abandonner un brouillon")
+@router.delete("/api/contributions/{draft}", response_model=DraftOut, responses=WRITE_ERRORS,
+               summary="Abandonner un brouillon")
 async def discard_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> DraftOut:
     services = request.app.state.services
     return draft_out(await services.run(services.drafts.discard, actor, draft))
 
 
 @router.post("/api/contributions/{draft}/publish", response_model=PlanVersionOut, status_code=201,
+             responses=WRITE_ERRORS,
              summary="Publier un brouillon : remplace le plan publié par la commune pour cette programmation")
 async def publish_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> PlanVersionOut:
     services = request.app.state.services
     return version_out(await services.run(services.plans.publish, actor, draft))
 
 
-@router.get("/api/plans/{nis}/{programme}/versions", response_model=list[PlanVersionOut],
+@router.get("/api/plans/{nis}/{programme}/versions", response_model=list[PlanVersionOut], responses=WRITE_ERRORS,
             summary="Les versions du plan publié par la commune (la plus récente d'abord)")
 async def plan_versions(request: Request, nis: str, programme: str,
                         actor: Actor = Depends(require_editor_of)) -> list[PlanVersionOut]:
@@ -265,7 +271,7 @@ async def plan_versions(request: Request, nis: str, programme: str,
     return [version_out(v) for v in await services.run(services.plans.history, actor, nis, programme)]
 
 
-@router.post("/api/plans/{nis}/{programme}/unpublish", response_model=PlanVersionOut,
+@router.post("/api/plans/{nis}/{programme}/unpublish", response_model=PlanVersionOut, responses=WRITE_ERRORS,
              summary="Retirer le plan publié par la commune (il reste dans l'historique)")
 async def unpublish_plan(request: Request, nis: str, programme: str,
                          actor: Actor = Depends(require_editor_of)) -> PlanVersionOut:
@@ -274,6 +280,7 @@ async def unpublish_plan(request: Request, nis: str, programme: str,
 
 
 @router.post("/api/plans/{nis}/{programme}/versions/{plan_version}/restore", response_model=PlanVersionOut, status_code=201,
+             responses=WRITE_ERRORS,
              summary="Rétablir une version antérieure du plan (une nouvelle version qui le dit)")
 async def restore_plan(request: Request, nis: str, programme: str, plan_version: int,
                        actor: Actor = Depends(require_editor_of)) -> PlanVersionOut:

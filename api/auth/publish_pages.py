@@ -26,7 +26,7 @@ from pcs_graph.contrib.drafts import Correction, DraftView
 from pcs_graph.errors import InputError, PcsError, UnknownCommuneError
 from pcs_graph.graph.sheet import PUBLICS, STATUSES
 from pcs_graph.graph.sources import SOURCE_KIND_LABELS
-from pcs_graph.ingest.safety import UploadRefused
+from pcs_graph.contrib.upload import UploadRefused
 
 from ..pages.render import render
 from .deps import current_actor, ensure_can_edit, session_csrf
