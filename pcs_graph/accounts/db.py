@@ -96,8 +96,8 @@ class Database:
             raise DatabaseError(f"base de données {redacted(url)} inaccessible ou non migrée : {e}") from e
         return db
 
-    def upgrade(self, revision: str = "head") -> None:
-        """`alembic upgrade head`, in this process, on this engine."""
+    def upgrade(self, revision: str = "heads") -> None:
+        """`alembic upgrade heads`, in this process, on this engine (every branch's latest revision)."""
         from alembic import command
         from alembic.config import Config
 
@@ -108,8 +108,10 @@ class Database:
             command.upgrade(config, revision)
 
     def revision(self) -> str | None:
+        """The revision the database is at (several heads: joined with "+", sorted)."""
         with self.engine.connect() as connection:
-            return connection.execute(text("SELECT version_num FROM alembic_version")).scalar()
+            rows = sorted(connection.execute(text("SELECT version_num FROM alembic_version")).scalars())
+        return "+".join(rows) if rows else None
 
     @contextmanager
     def session(self) -> Iterator[Session]:

@@ -151,3 +151,19 @@ def test_a_database_url_with_a_password_is_never_shown(tmp_path):
     with pytest.raises(DatabaseError) as refused:
         Database.open("postgresql://pcs:tres-secret@127.0.0.1:1/pcs")
     assert "tres-secret" not in str(refused.value) and "***" in str(refused.value)
+
+
+def test_the_audit_log_is_append_only_in_the_database(accounts: Accounts):
+    from sqlalchemy import delete, update
+
+    from pcs_graph.accounts.models import AuditEntry
+
+    accounts.add("a@b.be", "reviewer")  # writes an audit line
+    with pytest.raises(Exception, match="append-only"):
+        with accounts.db.session() as s:
+            s.execute(update(AuditEntry).values(actor_name="quelqu'un d'autre"))
+    with pytest.raises(Exception, match="append-only"):
+        with accounts.db.session() as s:
+            s.execute(delete(AuditEntry))
+    with accounts.db.session() as s:
+        assert [e.what for e in s.scalars(select(AuditEntry))] == ["account.add"]
