@@ -13,7 +13,7 @@ from pcs_graph.errors import InputError
 from pcs_graph.ingest.safety import UploadLimits, UploadRefused, check_upload, display_name
 from pcs_graph.ingest.sandbox import parse_upload
 from pcs_graph.config import CORPUS_DIR
-from tests.documents import write_docx, write_pdf
+from tests.documents import write_docx, write_odt, write_pdf
 from tests.ingest.hostile import empty_pages_pdf, zip_bomb_docx
 
 LIMITS = UploadLimits()
@@ -106,3 +106,37 @@ def test_a_parser_error_names_the_file_as_given_not_the_server_path():
         parse_upload(data, check_upload(data, "notes.txt", LIMITS), LIMITS)
     assert e.value.source == "notes.txt" and "pcs-upload" not in str(e.value)
     assert e.value.message == "aucune liste d'actions trouvée"
+
+
+def _xlsx(path, rows):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    book.save(path)
+    return path
+
+
+ROWS = [["Code", "Action", "Partenaires"], ["5.5.01", "Fête des voisins de Loverval", "Comité de quartier"],
+        ["", "Gym douce et balades pour les aînés isolés", ""]]
+
+
+@pytest.mark.parametrize("name, write", [
+    ("plan.pdf", lambda p: write_pdf(p, [["Plan de cohésion sociale de Gerpinnes 2020-2025", "Nos actions :",
+                                          "- Fête des voisins de Loverval", "- Gym douce et balades pour les aînés isolés"]])),
+    ("plan.odt", lambda p: write_odt(p, ["Plan de cohésion sociale de Gerpinnes 2020-2025", "Les actions du plan :"],
+                                     table=ROWS)),
+    ("plan.xlsx", lambda p: _xlsx(p, ROWS)),
+    ("plan.csv", lambda p: p.write_text("\n".join(";".join(r) for r in ROWS), encoding="utf-8") and p),
+    ("plan.html", lambda p: p.write_text("<html><body><h1>PCS de Gerpinnes 2020-2025</h1><p>Nos actions :</p><ul>"
+                                         "<li>Fête des voisins de Loverval</li><li>Gym douce et balades pour les aînés "
+                                         "isolés</li></ul></body></html>", encoding="utf-8") and p),
+])
+def test_every_form_pcs_ingest_reads_is_read_in_the_sandbox(tmp_path, name, write):
+    data = write(tmp_path / name).read_bytes()
+    checked = check_upload(data, name, LIMITS)
+    assert checked.form == name.rsplit(".", 1)[1]
+    doc = parse_upload(data, checked, LIMITS, commune="52025", programme="2020-2025")
+    assert [a.label for a in doc.actions] == ["Fête des voisins de Loverval", "Gym douce et balades pour les aînés isolés"]
+    assert doc.nis == "52025" and doc.file_name == name
