@@ -6,27 +6,23 @@
     engine.similar("https://w3id.org/pcs/id/action/53053/2020-2025/23", k=5)   # other communes' actions
     engine.classify("Gym douce pour aînés", k=5)                              # candidate action types
 
-Ranking (bench/search_quality.py measures it on the test half of bench/judged/queries.json): the
-query's accents and case are restored from the corpus's own spellings (`query.py`); it is expanded
-with synonyms of the social sector on the lexical side; BM25 and the e5 cosine are each rescaled to
-0..1 over the filtered candidates and mixed by score (not by rank); the two best themes lend part of
-their best score to their other actions; a further action of the same commune and type counts for
-DUPLICATE_DECAY of its score. Filters are applied to every action before the top k is taken, so a
-filter never starves the results. Whether an action really answers (`relevant`) is a probability
-fitted on judged queries (`relevance.py`); `total` and the facets count those actions only, the
-first page is completed with the nearest others, flagged, and when none answers the notes say so.
-Explanations name only what is in an action's own label or description, or say what else matched.
+Ranking (`ranking.py`, measured by bench/search_quality.py): accents and case restored from the corpus
+(`query.py`); the sector's synonyms expand the lexical side; BM25 and the cosine of centred vectors
+(`state.py`) are rescaled over the filtered candidates and mixed by score, times a power of the share
+of the query's needs each action meets (`relevance.py`); the two best themes and the query's most
+probable action types (`bridge.py`) lend part of the best score; a further action of the same commune
+and type counts for DUPLICATE_DECAY. Filters apply before the top k. `relevant` is a probability
+fitted on judged queries; `total` and the facets count those only; the page is completed with the
+nearest others, flagged, and the notes say when none answers. Explanations name only what is in an
+action's own label or description, or say what else matched.
 
-Inputs: an empty query lists the filtered actions (no ranking, with facets) and says so in a note;
-a query longer than MAX_QUERY_CHARS is cut there, with a note; an unknown facet value is reported
-in a note and matches nothing; k < 1, offset < 0 or an unknown action URI raise SearchInputError.
-The engine notices when the store changed under it (new document, new classification) and rebuilds
-its index before answering, saying so in the notes.
-
-In the server, `SearchEngine.open(ws, background=True)` returns at once and a BackgroundIndexer
-(`builder.py`) loads and builds the index in its own thread: until the vectors are ready, search
-answers from BM25 alone with a note ("index sémantique en construction : 12 000 / 20 000 actions"),
-`status()` reports the progress, and the hybrid ranking takes over without a restart.
+Inputs: an empty query lists the filtered actions (no ranking, with facets), with a note; a query
+longer than MAX_QUERY_CHARS is cut, with a note; an unknown facet value is noted and matches nothing;
+k < 1, offset < 0 or an unknown action URI raise SearchInputError. The engine notices when the store
+changed under it and rebuilds its index before answering, saying so in the notes. In the server,
+`SearchEngine.open(ws, background=True)` returns at once and a BackgroundIndexer (`builder.py`) builds
+the index in its own thread: until the vectors are ready, search answers from BM25 alone with a note
+("index sémantique en construction : 12 000 / 20 000 actions") and the hybrid ranking follows.
 """
 
 from __future__ import annotations
@@ -61,8 +57,8 @@ if TYPE_CHECKING:
 
 MAX_QUERY_CHARS = 500
 MAX_K = 1000
-SIMILAR_NEEDS, SIMILAR_FLOOR = 0.3, 0.5  # similar(): centred cosine + 0.3 x the source's needs met; « même sens »
-# (no shared type or theme) from 0.5: 32 % of the judged counterparts, 18 % of other near neighbours reach it
+# similar(): centred cosine + 0.3 x the source's needs met; « même sens » (no shared type or theme) from 0.5
+SIMILAR_NEEDS, SIMILAR_FLOOR = 0.3, 0.5  # which 32 % of the judged counterparts, 18 % of other near neighbours reach
 MAIN_NEED_COVERAGE = 0.75  # relevant too: the main need met in full and this share of all needs (tuning halves)
 
 
@@ -82,6 +78,7 @@ class _Scores:
     matched: np.ndarray  # boolean: the action really answers the query (and passes the filters)
     concepts: list[Concept] = field(default_factory=list)  # the query's needs, for explanations
     inputs: RelevanceInputs | None = None
+    lent: dict[int, str] = field(default_factory=dict)  # action type id -> label: types that lent score
 
 
 class SearchEngine:
@@ -213,8 +210,6 @@ class SearchEngine:
         """The indexed actions, in index row order (what benchmarks judge hits against)."""
         return self._current().actions
 
-    # --- search -------------------------------------------------------------------------------
-
     def search(self, query: str, filters: SearchFilters = SearchFilters(), k: int = 10, offset: int = 0) -> SearchResults:
         _check_window(k, offset)
         self.refresh()
@@ -269,31 +264,33 @@ class SearchEngine:
             if r.dense_synonyms and expansion.phrases:
                 dense_text = f"{query} ({', '.join(expansion.phrases)})"
         lexical = state.index.lexical.scores(list(weights), weights) if n else np.zeros(0, dtype=np.float32)
-        if r.method == "bm25" or state.vectors is None:
-            dense = np.zeros(n, dtype=np.float32)
-        else:
-            q = self._query_vector(dense_text)
-            dense = state.dense_scores(state.centred(q))
+        q = None if r.method == "bm25" or state.vectors is None else state.centred(self._query_vector(dense_text))
+        dense = np.zeros(n, dtype=np.float32) if q is None else state.dense_scores(q)
         concepts = state.evidence.concepts(query, self.expander if r.synonyms else None,
                                            self.close_words if r.close_words else None)
         coverage = state.evidence.coverage(concepts)
         theme_ids, themes = state.columns.ids["theme"], state.columns.values["theme"]
-        ranking_all = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool), coverage)  # no filter
+        ranking_all, lent = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool), coverage, q)
         top_score = float(ranking_all.max()) if n else 0.0
         inputs = RelevanceInputs(dense, coverage, lexical, float(dense.max()) if n else 0.0,
                                  theme_best(dense, theme_ids, themes.index("") if "" in themes else -1),
                                  ranking_all / top_score if top_score > 0 else ranking_all,
                                  state.evidence.main_need(concepts))
         matched = allowed & self._relevant(inputs, r.method)
-        fused = ranking_all if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed, coverage)
-        return _Scores(fused, dense, lexical, matched, concepts, inputs)
+        fused, lent = (ranking_all, lent) if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed,
+                                                                                      coverage, q)
+        return _Scores(fused, dense, lexical, matched, concepts, inputs, lent)
 
     @staticmethod
-    def _ranking_score(state: _State, r: Ranking, dense: np.ndarray, lexical: np.ndarray,
-                       allowed: np.ndarray, coverage: np.ndarray) -> np.ndarray:
-        """The ranking's score over the allowed actions: fusion, then the two best themes' feedback."""
+    def _ranking_score(state: _State, r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray,
+                       coverage: np.ndarray, q: np.ndarray | None) -> tuple[np.ndarray, dict[int, str]]:
+        """The ranking's score over the allowed actions: fusion, the two best themes' feedback, then what the
+        query's most probable action types lend their actions (and the labels of those types, by type id)."""
         fused = fuse(r, dense, lexical, allowed, coverage)
-        return theme_feedback(fused, allowed, state.columns, r) if r.theme_feedback and allowed.any() else fused
+        fused = theme_feedback(fused, allowed, state.columns, r) if r.theme_feedback and allowed.any() else fused
+        if r.bridge and q is not None and state.bridge is not None:
+            return state.bridge.lend(q, fused, allowed, r.bridge)
+        return fused, {}
 
     QUERY_CACHE_SIZE = 2048
 
@@ -318,11 +315,12 @@ class SearchEngine:
     @staticmethod
     def _explain(state: _State, i: int, scores: _Scores) -> Explanation:
         why = state.evidence.explain(state.actions[i], scores.concepts)
+        label = scores.lent.get(int(state.bridge.type_ids[i])) if state.bridge is not None else None
+        lent = label and label != state.actions[i].label and label not in " ".join(why.via)  # said once, if news
+        via = why.via + ((f"via le type d'action « {label} »",) if lent else ())
         return Explanation(why.words, round(float(scores.lexical[i]), 4), round(float(scores.dense[i]), 4),
                            glossary=glossary_notes((*why.words, *why.synonyms)),
-                           synonyms=why.synonyms, via=why.via, close=why.close)
-
-    # --- hits ---------------------------------------------------------------------------------
+                           synonyms=why.synonyms, via=via, close=why.close)
 
     @staticmethod
     def _hit(state: _State, i: int, score: float, why: Explanation, relevant: bool = True) -> Hit:

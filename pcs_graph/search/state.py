@@ -20,6 +20,7 @@ import numpy as np
 
 from ..graph.reference import CommuneDirectory
 from .actions import ActionInfo
+from .bridge import TypeBridge
 from .facets import FacetColumns
 from .filters import FilterResolver
 from .index import IndexReport, SearchIndex
@@ -47,6 +48,7 @@ class EngineState:
     classifier: "Classifier | None" = None
     vector_ids: np.ndarray | None = None  # row -> its vector in `vectors` (None: row i is vector i)
     centre: np.ndarray | None = None  # the corpus mean the vectors were centred on (None: not centred)
+    bridge: TypeBridge | None = None  # the action types' prototypes (bridge.py); None while lexical only
 
     def centred(self, q: np.ndarray) -> np.ndarray:
         """A query vector under the same correction as the actions' vectors (centred, renormalised)."""
@@ -76,9 +78,11 @@ def engine_state(index: SearchIndex, actions: list[ActionInfo], fingerprint: str
     spellings = [" ".join((a.label, a.description or "", a.action_type_label or "", a.theme_label or "",
                            a.axis_label or "")) for a in ordered] + [m for group in load_synonym_groups() for m in group]
     vectors, centre = centre_vectors(index.unique_vectors, index.vector_ids) if index.semantic else (None, None)
+    vector_ids = index.vector_ids if index.semantic else None
+    bridge = TypeBridge.build(vectors, vector_ids, columns) if vectors is not None else None
     return EngineState(fingerprint, index, ordered, columns, FilterResolver(columns, communes),
                        Evidence.build(ordered, analyzer), QueryNormalizer.from_texts(spellings),
-                       vectors, notes, report, vector_ids=index.vector_ids if index.semantic else None, centre=centre)
+                       vectors, notes, report, vector_ids=vector_ids, centre=centre, bridge=bridge)
 
 
 def centre_vectors(unique: np.ndarray, vector_ids: np.ndarray | None) -> tuple[np.ndarray, np.ndarray | None]:

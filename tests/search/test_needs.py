@@ -71,3 +71,17 @@ def test_centred_vectors_spread_the_cosines_and_queries_get_the_same_correction(
     centred = state.dense_scores(state.centred(q))
     assert centred.max() - centred.min() > 2 * (raw.max() - raw.min())
     assert np.allclose(np.linalg.norm(state.vectors, axis=1), 1.0, atol=1e-4)
+
+
+def test_the_most_probable_action_types_lend_their_actions_part_of_the_score(engine: SearchEngine) -> None:
+    state = engine._current()
+    q = state.centred(engine.embedder.embed_query("rencontres pour personnes isolées"))
+    probs = state.bridge.probabilities(q)
+    assert abs(probs.sum() - 1) < 1e-6
+    codes = state.columns.values["action_type"]
+    assert codes[int(np.argmax(probs))].startswith("5.")  # the axis of social, cultural and family life
+
+    scores = np.ones(len(state.actions))
+    raised, lent = state.bridge.lend(q, scores, np.ones(len(state.actions), dtype=bool), share=0.1)
+    lending = np.isin(state.bridge.type_ids, list(lent))
+    assert lent and (raised[lending] > 1).all() and (raised[~lending] == 1).all()
