@@ -12,8 +12,6 @@ synchronously here, as `current_actor` would.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
-
 from fastapi import Request
 
 from pcs_graph.accounts.actors import Actor, can_edit
@@ -59,7 +57,3 @@ def contribution_panel(request: Request, action_uri: str) -> Panel | None:
     return Panel(contribution, updated, source, current_sheet(source, contribution), stated_fields(contribution),
                  actor, can_edit(actor, nis), csrf, "/" + relative, STATUSES, PUBLICS,
                  request.query_params.get("signalement") == "merci")
-
-
-def globals_for_templates() -> dict[str, Any]:
-    return {"contribution_panel": contribution_panel}

@@ -101,10 +101,15 @@ def _environment() -> Environment:
     env.filters.update(highlight=highlight, number=number, percent=percent, french_date=french_date)
     env.globals.update(status_labels=STATUS_LABELS, facets=FACETS, axis_title=axis_title, axis_heading=axis_heading,
                        source_kind_labels=SOURCE_KIND_LABELS)
-    from ..auth.panel import globals_for_templates  # the action page's contribution panel (issue 18)
-
-    env.globals.update(globals_for_templates())
+    env.globals.update(contribution_panel=_contribution_panel)
     return env
+
+
+def _contribution_panel(request: Request, action_uri: str) -> Any:
+    """The action page's contribution panel (issue 18: api/auth/panel.py), imported when first drawn."""
+    from ..auth.panel import contribution_panel
+
+    return contribution_panel(request, action_uri)
 
 
 templates = Jinja2Templates(env=_environment())
