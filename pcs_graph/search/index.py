@@ -242,6 +242,8 @@ class IndexReport:
     reason: str = ""
     classified: int = 0  # uncoded actions the classifier assigned a type to
     to_review: int = 0  # uncoded actions left for `pcs review`
+    axes_inferred: int = 0  # actions with neither type nor stated axis given a calibrated axis
+    axes_unknown: int = 0  # those left without an axis (below the threshold)
     seconds: float = 0.0
     texts: int = 0  # distinct texts the model read for those vectors
     embed_seconds: float = 0.0
@@ -261,6 +263,8 @@ class IndexReport:
             text += f" ; reconstruction complète : {self.reason}"
         if self.classified or self.to_review:
             text += f" ; classement : {self.classified} types inférés, {self.to_review} actions à revoir (pcs review)"
+        if self.axes_inferred or self.axes_unknown:
+            text += f" ; axes : {self.axes_inferred} inférés, {self.axes_unknown} inconnus"
         return text
 
 
@@ -333,7 +337,7 @@ def update_index(ws: Workspace, embedder: Embedder | None = None, classify: bool
     options = options or EncoderOptions.from_env(ws.settings.embedder)
     progress = progress or BuildProgress()
     encoded: dict[str, np.ndarray] = {}
-    classified = to_review = 0
+    classified = to_review = axes_inferred = axes_unknown = 0
     with PassageEncoder(embedder, options) as encoder:
         if classify and not ws.read_only:
             from .classify import Classifier, classify_unclassified, pending_actions
@@ -345,6 +349,8 @@ def update_index(ws: Workspace, embedder: Embedder | None = None, classify: bool
                 bulk.prefetch_queries([p.label for p in pending])
                 outcome = classify_unclassified(ws, Classifier.from_store(ws.store, ws.uris, bulk))
                 classified, to_review = outcome.assigned, outcome.to_review
+                if outcome.axes is not None:
+                    axes_inferred, axes_unknown = outcome.axes.inferred, outcome.axes.unknown
         progress.start("loading")
         actions = load_actions(ws.store, ws.uris)
         if not actions and ws.store.ask("ASK { GRAPH ?g { ?a a pcs:Action } }"):
@@ -356,4 +362,5 @@ def update_index(ws: Workspace, embedder: Embedder | None = None, classify: bool
                                     recipe=recipe_named(ws.settings.index_recipe), encoder=encoder, stop=stop,
                                     progress=progress, encoded=encoded)
     report.classified, report.to_review = classified, to_review
+    report.axes_inferred, report.axes_unknown = axes_inferred, axes_unknown
     return report
