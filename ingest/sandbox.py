@@ -6,8 +6,9 @@
 
 The bytes are written to a private temporary folder under a name of our own (`document.docx`: the
 name the person gave is shown, never used as a path), and a child Python process
-(`python -m pcs_graph.ingest.sandbox`) sets its own limits (`resource.setrlimit`: CPU seconds,
-address space, no file larger than 1 Mo written, no core dump) before it imports any parser, parses
+(`python -m pcs_graph.ingest.sandbox`, given only the environment it needs: no database URL) sets
+its own limits (`resource.setrlimit`: CPU seconds, address space, no file larger than 1 Mo written,
+no core dump) before it imports any parser, parses
 with the same `parse_document` as `pcs ingest`, and prints the PlanDocument as JSON. A child that
 runs out of CPU time or memory, or past the wall-clock timeout, is stopped and reported in French;
 nothing is written anywhere but the temporary folder, which is removed.
@@ -33,6 +34,7 @@ from pcs_graph.graph.sheet import PracticeSheet
 from .safety import MB, CheckedUpload, UploadLimits, UploadRefused
 
 MEMORY_EXIT = 3  # the child's exit status when parsing ran out of memory
+PASSED_ON = ("PATH", "PYTHONPATH", "PYTHONHOME", "VIRTUAL_ENV", "LANG", "LC_ALL", "LC_CTYPE", "TMPDIR", "HOME")
 
 
 def parse_upload(data: bytes, checked: CheckedUpload, limits: UploadLimits, commune: str | None = None,
@@ -49,7 +51,8 @@ def parse_upload(data: bytes, checked: CheckedUpload, limits: UploadLimits, comm
                    "publication": asdict(publication) if publication else None,
                    "cpu_seconds": limits.cpu_seconds, "memory_bytes": limits.memory_bytes,
                    "max_pages": limits.max_pages}
-        env = {**os.environ, "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
+        env = {**{k: v for k, v in os.environ.items() if k in PASSED_ON},  # no database URL or other secret
+               "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
         try:
             done = subprocess.run([sys.executable, "-m", "pcs_graph.ingest.sandbox"], input=json.dumps(request),
                                   capture_output=True, text=True, cwd=folder, env=env, timeout=limits.wall_seconds)
@@ -60,6 +63,10 @@ def parse_upload(data: bytes, checked: CheckedUpload, limits: UploadLimits, comm
     if done.returncode in (-signal.SIGXCPU, -signal.SIGKILL):
         raise UploadRefused(f"l'analyse de « {name} » a dépassé {limits.cpu_seconds} s de calcul et a été arrêtée : "
                             "document trop lourd", expected="un document de plan ordinaire")
+    if done.returncode in (-signal.SIGSEGV, -signal.SIGABRT, -signal.SIGBUS):  # a C library's failed allocation
+        raise UploadRefused(f"l'analyse de « {name} » s'est arrêtée brutalement (limite de {limits.memory_bytes // MB} Mo "
+                            "de mémoire atteinte, ou fichier piégé) : document refusé",
+                            expected="un document de plan ordinaire")
     if done.returncode == MEMORY_EXIT:
         raise UploadRefused(f"l'analyse de « {name} » a dépassé {limits.memory_bytes // MB} Mo de mémoire et a été "
                             "arrêtée : document trop lourd", expected="un document de plan ordinaire")

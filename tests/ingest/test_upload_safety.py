@@ -80,7 +80,8 @@ def test_a_parse_that_needs_too_much_cpu_or_memory_is_stopped_and_reported(tmp_p
     assert e.value.message.startswith("l'analyse de « long.pdf » a dépassé 1 s de calcul et a été arrêtée")
     with pytest.raises(UploadRefused) as e:
         parse_upload(data, checked, replace(LIMITS, memory_bytes=120 * 1024 * 1024))
-    assert e.value.message.startswith("l'analyse de « long.pdf » a dépassé 120 Mo de mémoire et a été arrêtée")
+    # MemoryError in Python, or a C library that cannot allocate and crashes: both name the limit
+    assert e.value.message.startswith("l'analyse de « long.pdf » ") and "120 Mo de mémoire" in e.value.message
 
 
 def test_a_parse_that_runs_past_the_wall_clock_is_killed():
