@@ -13,6 +13,7 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from pcs_graph.errors import PcsError
+from pcs_graph.search.filters import keep_comparable
 from pcs_graph.search.types import Hit
 from pcs_graph.stats import counts as stats
 
@@ -84,14 +85,18 @@ def _action_page(request: Request, nis: str, period: str, key: str) -> Response:
         return not_found(request, f"Aucune action « {nis}/{period}/{key} » dans le graphe.")
     similar: tuple[Hit, ...] = ()
     similar_note = None
+    comparable_to = request.query_params.get("comparable_to") or ""
+    comparable_to = comparable_to if NIS.fullmatch(comparable_to) else ""  # anything else: all communes
     try:
-        found = engine(request).similar(action.uri, k=8)
+        found = engine(request).similar(action.uri, k=100 if comparable_to else 8)
+        if comparable_to:
+            found = keep_comparable(found, comparable_to, data.directory, 8)
         similar = tuple(h for h in found.hits if h.nis != nis)[:5]
     except (PcsError, SearchUnavailable) as e:
         similar_note = str(e)
     return render(request, "action.html", title=action.row.label, action=action, similar=similar,
                   similar_note=similar_note, hit_path=lambda hit: data.path(hit.uri),
-                  sheet=action_sheet(data, action.uri))
+                  sheet=action_sheet(data, action.uri), comparable_to=comparable_to)
 
 
 @router.get("/commune/{nis}", response_class=HTMLResponse)

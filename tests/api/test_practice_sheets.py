@@ -119,3 +119,14 @@ def test_a_theme_no_source_names_says_its_name_is_not_known(live_server: str) ->
     assert "5.5 — intitulé inconnu" in action and "Thème 5.5<" not in action
     theme = html.unescape(httpx.get(f"{live_server}/theme/5.5", timeout=60).text)
     assert "Intitulé inconnu : ni les documents lus ni un catalogue officiel" in theme
+
+
+def test_an_action_page_offers_its_similar_actions_in_comparable_communes(live_server: str,
+                                                                          comparable_to_andenne: set[str]) -> None:
+    page = html.unescape(httpx.get(f"{live_server}/action/53053/2020-2025/23", timeout=60).text)
+    assert "?comparable_to=53053#similaires" in page
+    filtered = html.unescape(httpx.get(f"{live_server}/action/53053/2020-2025/23",
+                                       params={"comparable_to": ANDENNE}, timeout=60).text)
+    similar = filtered.split('id="similaires"', 1)[1].split("</section>", 1)[0]
+    assert "Seulement les communes comparables" in similar
+    assert set(re.findall(r'href="/commune/(\d{5})"', similar)) - {ANDENNE} <= comparable_to_andenne
