@@ -151,6 +151,8 @@ def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
     state.evidence.main_need = timed("main need met* (one more pass of the above)", state.evidence.main_need)
     state.evidence.concepts = timed("the query's needs, synonyms, close words*", state.evidence.concepts)
     state.centred = timed("query centred on the corpus mean*", state.centred)
+    if state.bridge is not None:  # a frozen dataclass: its method is replaced on the instance all the same
+        object.__setattr__(state.bridge, "lend", timed("the action types' bridge*", state.bridge.lend))
     state.normalizer.canonical = timed("accents restored", state.normalizer.canonical)
     state.dense_scores = timed("dense scores", state.dense_scores)
     state.index.lexical.scores = timed("BM25", state.index.lexical.scores)
