@@ -75,7 +75,8 @@ def test_pages_and_resources_carry_validators_and_answer_304(live_server: str, p
 def get_routes(live_server: str) -> list[str]:
     """Every GET route of the OpenAPI with its parameters filled in, and the pages."""
     spec = httpx.get(f"{live_server}/openapi.json").json()
-    filled = {"{path}": "53053/2020-2025/23", "{nis}": "53053", "{code}": "5.5.01", "{slug}": "asbl-pourquoi-pas-toi"}
+    filled = {"{path}": "53053/2020-2025/23", "{nis}": "53053", "{code}": "5.5.01", "{slug}": "asbl-pourquoi-pas-toi",
+              "{programme}": "2020-2025", "{key}": "23"}
     routes = []
     for path, operations in spec["paths"].items():
         if "get" not in operations:
