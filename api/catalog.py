@@ -13,13 +13,12 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from pcs_graph.graph.sheet import read_sheet
 from pcs_graph.graph.uris import Uris
 from pcs_graph.stats import counts as pcs_stats
 from pcs_graph.store import Row, Store
 
 from .errors import InvalidParameter, ResourceNotFound
-from .sheets import publication_dates
+from .sheets import current_action_sheet, publication_dates
 from .schemas import (
     ActionDetail,
     ActionSummary,
@@ -166,7 +165,7 @@ class Catalog:
             code_as_printed=first.get("printed"), classification_score=_float(first.get("score")),
             classification_method=first.get("method"), plan=first.get("plan"), source_file=first.get("file"),
             source_line=_int(first.get("line")), source_page=_int(first.get("page")), source_text=first.get("text"),
-            sheet=read_sheet(self.store, self.uris, str(uri)),
+            sheet=current_action_sheet(self.store, self.uris, str(uri)),
             publication_date=publication_dates(self.store, [found[0].publication]).get(found[0].publication or "")
             if found[0].publication else None)
 

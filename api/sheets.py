@@ -12,7 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from pcs_graph.contrib.reading import current_sheet, read_contribution, read_source_sheet
 from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet, read_sheets
+from pcs_graph.graph.uris import Uris
 from pcs_graph.graph.sources import SOURCE_KIND_LABELS
 from pcs_graph.search.types import Hit
 from pcs_graph.store import Store
@@ -80,6 +82,12 @@ def in_description(hit: Hit, sheet: PracticeSheet | None) -> tuple[str, ...]:
         return ()
     label, description = fold(hit.label), fold(sheet.description)
     return tuple(t for t in hit.why.matched_terms if fold(t) in description and fold(t) not in label)
+
+
+def current_action_sheet(store: Store, uris: Uris, action_uri: str) -> PracticeSheet:
+    """One action's current sheet: the source's, with the fields its commune updated in their place
+    (issue 18's contributions, each in its own graph); the source's alone when there is none."""
+    return current_sheet(read_source_sheet(store, uris, action_uri), read_contribution(store, uris, action_uri))
 
 
 def sheet_cells(sheet: PracticeSheet | None, publication: str | None, kind: str | None, date: str | None) -> list:

@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from fastapi import Request
 
 from pcs_graph.graph.likeness import Likeness, Profile
-from pcs_graph.graph.sheet import read_sheet, read_sheets
+from pcs_graph.graph.sheet import read_sheets
 
-from ..sheets import SheetView, status_badge_text
+from ..sheets import SheetView, current_action_sheet, status_badge_text
 from .data import PageData
 
 COMPARABLE_SHOWN = 8
@@ -32,7 +32,8 @@ def likeness(request: Request, data: PageData) -> Likeness:
 
 
 def action_sheet(data: PageData, action_uri: str) -> SheetView:
-    return SheetView.of(read_sheet(data.store, data.uris, action_uri))
+    """The sheet the page shows: the commune's word where it updated a field, the source's elsewhere."""
+    return SheetView.of(current_action_sheet(data.store, data.uris, action_uri))
 
 
 def commune_statuses(data: PageData, nis: str) -> dict[str, str]:
