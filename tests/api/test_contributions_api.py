@@ -11,6 +11,7 @@ from tests.contrib.plan_documents import LABELS, SECOND, gerpinnes_docx
 from tests.ingest.hostile import empty_pages_pdf, zip_bomb_docx
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+pytestmark = pytest.mark.slow  # its own writable server (a copy of the indexed corpus), re-indexed after each publish
 
 
 def upload(server: ContribServer, data: bytes, name: str, token: str | None = None, **form: str) -> httpx.Response:

@@ -24,6 +24,7 @@ pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is absent (/usr/bin/chromium): "
                        "apt-get install chromium; the tests never download a browser"),
     pytest.mark.timeout(600),
+    pytest.mark.slow,  # its own server over a copy of the indexed corpus, a browser, the sandbox, a re-index
 ]
 playwright_api = pytest.importorskip("playwright.sync_api")
 expect = playwright_api.expect
