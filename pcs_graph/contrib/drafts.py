@@ -160,8 +160,11 @@ class Drafts:
 
     def mine(self, actor: Actor) -> list[DraftView]:
         """The drafts of the communes the actor may edit, newest first (published and discarded ones too)."""
+        query = select(Draft)
+        if not actor.is_reviewer:
+            query = query.where(Draft.nis.in_(sorted(actor.editable_communes())))
         with self.db.session() as s:
-            rows = s.scalars(select(Draft).order_by(Draft.updated_at.desc(), Draft.id.desc()).limit(200)).all()
+            rows = s.scalars(query.order_by(Draft.updated_at.desc(), Draft.id.desc()).limit(200)).all()
             return [view(r) for r in rows if can_edit(actor, r.nis)]
 
     def correct(self, actor: Actor, key: str, corrections: list[Correction], programme: str | None = None) -> DraftView:

@@ -52,6 +52,8 @@ def test_a_draft_lists_the_actions_in_order_with_their_lines_and_stays_out_of_th
     assert draft.actions[0].partners == [{"name": "ASBL Les Devoirs", "article20": False, "kind": "ASBL"}]
     assert draft.file_name == "Plan PCS Gerpinnes.docx" and draft.state == "draft"
     assert workspace.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
+    assert [d.key for d in Drafts(db).mine(EDITOR)] == [draft.key] and Drafts(db).mine(MONS) == []
+    assert [d.key for d in Drafts(db).mine(REVIEWER)] == [draft.key]
 
 
 def test_corrections_keep_what_was_printed_and_are_refused_whole_when_one_is_wrong(workspace, db, tmp_path):
