@@ -152,27 +152,32 @@ def register(app: typer.Typer) -> None:
     @app.command("review")
     def review_command(store: StoreOpt = None, as_json: JsonOpt = False) -> None:
         """Les actions sans code que le classifieur n'a pas osé typer, avec ses propositions et leur axe
-        (inféré, ou inconnu sous le seuil mesuré)."""
-        from ..search.axes import AxisGuess, axis_status
+        (inféré, ou inconnu sous le seuil mesuré), et celles des plans 2014-2019 restées sans axe."""
+        from ..search.axes import AxisGuess, axis_status, old_scheme_unknown
         from ..search.classify import Classifier, pending_actions
         from ..search.embedders import load_embedder
 
         with _reading(store) as ws:
             try:
                 pending = pending_actions(ws.store, ws.uris)
-                classifier = Classifier.from_store(ws.store, ws.uris, load_embedder(ws.settings.embedder))
-                rows = [(p, classifier.score(p.label, k=3, axis=p.stated_axis)) for p in pending]
-                axes = {p.uri: axis_status(ws.store, p.uri, p.stated_axis, AxisGuess(s.axis, s.axis_confidence, s.axis_lead),
-                                           classifier.axis_calibration) for p, s in rows}
+                embedder = load_embedder(ws.settings.embedder)
+                classifier = Classifier.from_store(ws.store, ws.uris, embedder)
+                rows = [(p.uri, p.label, p.commune, classifier.score(p.label, k=3, axis=p.stated_axis)) for p in pending]
+                entries = [(uri, label, commune, axis_status(ws.store, uri, p.stated_axis,
+                                                             AxisGuess(s.axis, s.axis_confidence, s.axis_lead),
+                                                             classifier.axis_calibration), list(s.candidates))
+                           for p, (uri, label, commune, s) in zip(pending, rows)]
+                entries += [(a.uri, a.label, a.commune, status, []) for a, status in
+                            old_scheme_unknown(ws.store, ws.uris, embedder)]
             except PcsError as e:
                 fail(e)
         if as_json:
-            print(json.dumps([{"uri": p.uri, "label": p.label, "commune": p.commune, "axis": axes[p.uri].__dict__,
-                               "candidates": [c.__dict__ for c in s.candidates]} for p, s in rows],
-                             ensure_ascii=False, indent=2))
+            print(json.dumps([{"uri": uri, "label": label, "commune": commune, "axis": status.__dict__,
+                               "candidates": [c.__dict__ for c in candidates]}
+                              for uri, label, commune, status, candidates in entries], ensure_ascii=False, indent=2))
             return
-        table = Table("action", "commune", "axe", "propositions", title=f"{len(rows)} actions à revoir")
-        for p, s in rows:
-            table.add_row(p.label, p.commune, axes[p.uri].text, " ; ".join(f"{c.code} {c.label[:40]} ({c.confidence:.0%})"
-                                                                          for c in s.candidates))
+        table = Table("action", "commune", "axe", "propositions", title=f"{len(entries)} actions à revoir")
+        for uri, label, commune, status, candidates in entries:
+            table.add_row(label, commune, status.text, " ; ".join(f"{c.code} {c.label[:40]} ({c.confidence:.0%})"
+                                                                  for c in candidates))
         console.print(table)

@@ -224,3 +224,19 @@ def axis_status(store: Store, uri: str, stated_axis: int | None, guess: AxisGues
         return AxisStatus("stated", int(rows[0]["n"]), None)
     p = calibration.probability(guess.share, guess.lead) if calibration is not None else None
     return AxisStatus("unknown", guess.axis or None, p)
+
+
+def old_scheme_unknown(store: Store, uris: Uris, embedder: Embedder) -> list[tuple[AxisPending, AxisStatus]]:
+    """The actions of 2014-2019 plans still without an axis, with the best of their 4 axes and its probability
+    (what `pcs review` adds to the uncoded actions of the 7-axis plans)."""
+    pending = [p for p in axis_pending(store, uris) if p.scheme == OLD_SCHEME]
+    if not pending:
+        return []
+    calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE)
+    scorer = OldAxisScorer.from_store(store, uris, embedder)
+    out = []
+    for action in pending:
+        g = scorer.guess(action.label)
+        p = calibration.probability(g.share, g.lead) if calibration is not None else None
+        out.append((action, AxisStatus("unknown", g.axis, p)))
+    return out
