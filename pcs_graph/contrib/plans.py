@@ -18,14 +18,17 @@ which suggestion; a corrected label keeps the printed one (`pcs:labelAsPrinted`)
 `action/<nis>/<programme>/contribution-<key>`, so they never collide with an ingested document's.
 
 The version row and the audit line are flushed first, the store written next, the transaction
-committed last: a store failure leaves the database as it was; drafts never reach the store.
+committed last: a store failure leaves the database as it was, and a failed commit puts the store
+back as the database says (the version still published, or none); drafts never reach the store.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Any
@@ -49,6 +52,7 @@ from .drafts import CorrectionInvalid, DraftAction
 from .service import Forbidden, NotFound
 
 KIND = "commune-contribution"
+log = logging.getLogger("pcs.contrib")
 
 
 class ContributionUris(Uris):
@@ -96,7 +100,7 @@ class ContributedPlans:
         return rows[0]["l"] if rows else None
 
     def publish(self, actor: Actor, draft_key: str) -> PlanVersionView:
-        with self.db.session() as s:
+        with self._putting_back() as written, self.db.session() as s:
             draft = s.scalar(select(Draft).where(Draft.key == draft_key))
             if draft is None:
                 raise NotFound(f"aucun brouillon {draft_key!r}")
@@ -108,22 +112,23 @@ class ContributedPlans:
                                         f"(attendu : {' ou '.join(self.ws.programmes.codes)})")
             body = {**draft.body, "file_name": draft.file_name}
             version = self._write(s, actor, draft.nis, draft.programme, body, draft_id=draft.id, restored=None)
+            written.append((draft.nis, draft.programme))
             draft.state, draft.updated_at = "published", utcnow()
         return self._done(version)
 
     def restore(self, actor: Actor, version_id: int) -> PlanVersionView:
-        with self.db.session() as s:
+        with self._putting_back() as written, self.db.session() as s:
             old = s.get(PlanVersion, version_id)
             if old is None:
                 raise NotFound(f"aucune version de plan {version_id}")
             self._check(actor, old.nis)
             version = self._write(s, actor, old.nis, old.programme, old.body, draft_id=old.draft_id, restored=old)
+            written.append((old.nis, old.programme))
         return self._done(version)
 
     def unpublish(self, actor: Actor, nis: str, programme: str) -> PlanVersionView:
         self._check(actor, nis)
-        uris = self.ws.uris
-        with self.db.session() as s:
+        with self._putting_back() as written, self.db.session() as s:
             current = self._current(s, nis, programme)
             if current is None:
                 raise NotFound(f"aucun plan publié par la commune {nis} pour {programme}")
@@ -131,14 +136,46 @@ class ContributedPlans:
             current.state, current.unpublished_at, current.unpublished_by = "unpublished", now, actor.public_name
             _audit(s, actor, "plan.unpublish", current.graph_uri, {"version": current.number})
             s.flush()
-            g, classification = current.graph_uri, uris.graph("classification")
-            self.ws.store.update(
-                f"DELETE {{ GRAPH <{classification}> {{ ?a ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?a a pcs:Action }} "
+            self.ws.store.update(self._removal(nis, programme, now))
+            written.append((nis, programme))
+            out = _view(current, {})
+        return self._done(out)
+
+    def _removal(self, nis: str, programme: str, now: datetime) -> str:
+        """The update dropping the plan's graph, its actions' classifications and its publication."""
+        uris = self.ws.uris
+        g, classification = graph_uri(uris, nis, programme), uris.graph("classification")
+        return (f"DELETE {{ GRAPH <{classification}> {{ ?a ?p ?o }} }} WHERE {{ GRAPH <{g}> {{ ?a a pcs:Action }} "
                 f"GRAPH <{classification}> {{ ?a ?p ?o }} }} ;\n"
                 f"DELETE WHERE {{ GRAPH <{uris.graph('registry')}> {{ <{publication_uri(uris, nis, programme)}> ?p ?o }} }} ;\n"
                 f"DROP SILENT GRAPH <{g}> ;\n{stamp_update(uris, now)}")
-            out = _view(current, {})
-        return self._done(out)
+
+    @contextmanager
+    def _putting_back(self) -> Iterator[list[tuple[str, str]]]:
+        """If the transaction fails after the store was written (the commit itself), the store is put back
+        as the database still says: the version it calls published, or no plan at all."""
+        written: list[tuple[str, str]] = []
+        try:
+            yield written
+        except BaseException:
+            for nis, programme in written:
+                try:
+                    self._put_back(nis, programme)
+                except Exception:  # noqa: BLE001 - the first error is the one to report
+                    log.exception("could not put back the contributed plan %s %s", nis, programme)
+            raise
+
+    def _put_back(self, nis: str, programme: str) -> None:
+        with self.db.session() as s:
+            current = self._current(s, nis, programme)
+            if current is None:
+                self.ws.store.update(self._removal(nis, programme, utcnow()))
+                return
+            restored = s.get(PlanVersion, current.restored_from_id) if current.restored_from_id else None
+            who = Actor(current.account_id, current.token_id, current.public_name, "editor", frozenset({nis}))
+            update, _, _ = self._plan_update(who, nis, programme, current.body, current.number, current.created_at,
+                                             restored)
+            self.ws.store.update(update)
 
     def history(self, actor: Actor | None, nis: str, programme: str | None = None) -> list[PlanVersionView]:
         """Every version of the commune's contributed plans, newest first (editors of the commune, reviewers)."""

@@ -142,3 +142,26 @@ def test_a_published_plan_conforms_to_the_shapes(workspace, db, tmp_path):
     report = validate_graph(data)
     assert report.conforms, "\n".join(v.to_text() for v in report.violations)
 
+
+
+def test_a_failed_commit_puts_the_store_back_as_the_database_says(workspace, db, tmp_path):
+    from sqlalchemy import event
+
+    drafts, plans = Drafts(db), ContributedPlans(workspace, db)
+    plans.publish(EDITOR, upload(drafts, tmp_path).key)
+    second = upload(drafts, tmp_path, SECOND)
+
+    def refuse(session):  # the database refuses the commit (disk full, connection lost…), once
+        event.remove(db.sessions, "before_commit", refuse)
+        raise RuntimeError("commit refusé")
+
+    event.listen(db.sessions, "before_commit", refuse)
+    with pytest.raises(RuntimeError, match="commit refusé"):
+        plans.publish(EDITOR, second.key)
+    assert labels_in_store(workspace) == set(LABELS)  # version 1 again, as the database still says
+    assert [(v.number, v.state) for v in plans.history(EDITOR, "52025")] == [(1, "published")]
+    assert drafts.get(EDITOR, second.key).state == "draft"
+    event.listen(db.sessions, "before_commit", refuse)
+    with pytest.raises(RuntimeError, match="commit refusé"):
+        plans.unpublish(EDITOR, "52025", "2020-2025")
+    assert labels_in_store(workspace) == set(LABELS)
