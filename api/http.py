@@ -19,6 +19,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from pcs_graph.accounts.service import AuthError, LockedOut
 from pcs_graph.contrib.drafts import CorrectionInvalid
+from pcs_graph.contrib.plans import PublishConflict
 from pcs_graph.contrib.service import Forbidden as ContributionForbidden
 from pcs_graph.contrib.service import NotFound as ContributionNotFound
 from pcs_graph.contrib.service import SheetInvalid
@@ -56,6 +57,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (ResourceNotFound, 404, "not_found"),
     (UploadRefused, 422, "upload_refused"),  # its own status: 413, 415 or 422
     (CorrectionInvalid, 422, "invalid_correction"),
+    (PublishConflict, 409, "conflict"),
     (ContributionForbidden, 403, "forbidden"),
     (ContributionNotFound, 404, "not_found"),
     (SheetInvalid, 422, "invalid_sheet"),

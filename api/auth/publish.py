@@ -35,6 +35,8 @@ from ..schemas import Error
 from .deps import WRITE_ERRORS, ensure_can_edit, require_actor, require_editor_of
 
 router = APIRouter(tags=["Publier un plan"])
+PUBLISH_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS, 409: {"model": Error, "description": "une autre publication du même plan au même moment"}}
 UPLOAD_ERRORS: dict[int | str, dict[str, Any]] = {
     **WRITE_ERRORS,
     413: {"model": Error, "description": "fichier trop volumineux (PCS_MAX_UPLOAD_BYTES, 20 Mo par défaut)"},
@@ -256,7 +258,7 @@ async def discard_draft(request: Request, draft: str, actor: Actor = Depends(req
 
 
 @router.post("/api/contributions/{draft}/publish", response_model=PlanVersionOut, status_code=201,
-             responses=WRITE_ERRORS,
+             responses=PUBLISH_ERRORS,
              summary="Publier un brouillon : remplace le plan publié par la commune pour cette programmation")
 async def publish_draft(request: Request, draft: str, actor: Actor = Depends(require_actor)) -> PlanVersionOut:
     services = request.app.state.services
@@ -280,7 +282,7 @@ async def unpublish_plan(request: Request, nis: str, programme: str,
 
 
 @router.post("/api/plans/{nis}/{programme}/versions/{plan_version}/restore", response_model=PlanVersionOut, status_code=201,
-             responses=WRITE_ERRORS,
+             responses=PUBLISH_ERRORS,
              summary="Rétablir une version antérieure du plan (une nouvelle version qui le dit)")
 async def restore_plan(request: Request, nis: str, programme: str, plan_version: int,
                        actor: Actor = Depends(require_editor_of)) -> PlanVersionOut:

@@ -34,11 +34,13 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.actors import Actor, can_edit
 from ..accounts.db import Database
 from ..accounts.drafts import Draft, PlanVersion
 from ..accounts.models import AuditEntry, utcnow
+from ..errors import PcsError
 from ..graph.model import action_type_triples, document_graph, publication_triples
 from ..graph.nomenclature import parse_code
 from ..graph.ntriples import Triples, iri, literal
@@ -53,6 +55,10 @@ from .service import Forbidden, NotFound
 
 KIND = "commune-contribution"
 log = logging.getLogger("pcs.contrib")
+
+
+class PublishConflict(PcsError):
+    """Two publications of the same plan at the same moment: the second is refused (HTTP 409)."""
 
 
 class ContributionUris(Uris):
@@ -215,7 +221,11 @@ class ContributedPlans:
         if previous is not None:
             previous.state = "superseded"
         s.add(row)
-        s.flush()
+        try:
+            s.flush()
+        except IntegrityError:  # another publication of this plan committed its version number first
+            raise PublishConflict(f"une autre publication du plan {nis} {programme} vient d'avoir lieu : "
+                                  "rechargez l'historique et recommencez") from None
         _audit(s, actor, "plan.restore" if restored else "plan.publish", g,
                {"version": number, "actions": len(labels), **({"restores": restored.number} if restored else {})})
         s.flush()

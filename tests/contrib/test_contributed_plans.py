@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from pcs_graph.accounts import Actor, Database
+from pcs_graph.accounts.models import utcnow
 from pcs_graph.contrib.drafts import Correction, CorrectionInvalid, Drafts
 from pcs_graph.contrib.plans import ContributedPlans
 from pcs_graph.contrib.service import Forbidden
@@ -165,3 +166,30 @@ def test_a_failed_commit_puts_the_store_back_as_the_database_says(workspace, db,
     with pytest.raises(RuntimeError, match="commit refusé"):
         plans.unpublish(EDITOR, "52025", "2020-2025")
     assert labels_in_store(workspace) == set(LABELS)
+
+
+def test_two_publications_of_one_plan_at_the_same_moment_the_second_is_refused(workspace, db, tmp_path):
+    from sqlalchemy import event
+
+    from pcs_graph.accounts import PlanVersion
+    from pcs_graph.contrib.plans import PublishConflict
+
+    drafts, plans = Drafts(db), ContributedPlans(workspace, db)
+    draft = upload(drafts, tmp_path)
+
+    done: list[bool] = []
+
+    def meanwhile(session, context, instances):  # another server publishes version 1 between our read and write
+        if done or not any(isinstance(o, PlanVersion) for o in session.new):
+            return
+        done.append(True)
+        with db.engine.begin() as other:
+            other.execute(PlanVersion.__table__.insert().values(
+                nis="52025", programme="2020-2025", number=1, state="published", graph_uri="g", body={},
+                statements="", action_count=0, public_name="Plateforme", created_at=utcnow()))
+
+    event.listen(db.sessions, "before_flush", meanwhile)
+    with pytest.raises(PublishConflict, match="une autre publication du plan 52025 2020-2025 vient d'avoir lieu"):
+        plans.publish(EDITOR, draft.key)
+    event.remove(db.sessions, "before_flush", meanwhile)
+    assert labels_in_store(workspace) == set() and drafts.get(EDITOR, draft.key).state == "draft"
