@@ -1,7 +1,7 @@
 """`pcs users …`, `pcs tokens …`, `pcs backup DIR`, `pcs restore DIR`: accounts and safekeeping.
 
     pcs users add chef@gerpinnes.be --role editor --commune 52025     # prints a one-time invitation link
-    pcs users list            pcs users disable chef@gerpinnes.be
+    pcs users list            pcs users disable chef@gerpinnes.be       pcs users invite chef@gerpinnes.be
     pcs tokens add --commune 52025 --name "Plateforme X"             # the token, shown once
     pcs tokens list           pcs tokens revoke 3
     pcs backup /backups/2026-12-02     pcs restore /backups/2026-12-02 --store /data/new-store
@@ -63,6 +63,18 @@ def register(app: typer.Typer) -> None:
             accounts.db.close()
         console.print(f"Compte créé ({role}{', communes ' + ', '.join(sorted(nis)) if nis else ''}).")
         console.print(f"Lien d'invitation, valable jusqu'au {issued.expires_at:%d/%m/%Y %H:%M} UTC, à usage unique :")
+        print(f"{url.rstrip('/')}/invitation/{issued.secret}")
+
+    @users.command("invite")
+    def users_invite(email: str, days: Annotated[int, typer.Option("--days", min=1, max=30)] = 7,
+                     url: UrlOpt = "http://127.0.0.1:8000", store: StoreOpt = None, database: DatabaseOpt = None) -> None:
+        """Un nouveau lien à usage unique pour un compte existant (lien expiré, mot de passe oublié)."""
+        accounts = _accounts(store, database)
+        try:
+            issued = accounts.invite_again(email, ttl=timedelta(days=days))
+        finally:
+            accounts.db.close()
+        console.print(f"Nouveau lien, valable jusqu'au {issued.expires_at:%d/%m/%Y %H:%M} UTC, à usage unique :")
         print(f"{url.rstrip('/')}/invitation/{issued.secret}")
 
     @users.command("list")

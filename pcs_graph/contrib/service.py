@@ -30,7 +30,7 @@ from dataclasses import asdict, dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from ..accounts.actors import Actor, can_edit
 from ..accounts.db import Database
@@ -242,11 +242,6 @@ def _version(row: ContributionVersion, numbers: dict[int, int]) -> Version:
     return Version(row.id, row.action_uri, row.nis, row.number, row.graph_uri, sheet_from_data(row.sheet),
                    row.public_name, row.created_at, row.previous_id,
                    numbers.get(row.restored_from_id) if row.restored_from_id else None)
-
-
-def count_versions(db: Database) -> int:
-    with db.session() as s:
-        return int(s.scalar(select(func.count()).select_from(ContributionVersion)) or 0)
 
 
 class Reports:

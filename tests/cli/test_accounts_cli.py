@@ -52,6 +52,9 @@ def test_an_administrator_manages_accounts_and_tokens(editable_store: EditableSt
     assert token not in pcs("tokens", "list", *store).stdout
     pcs("tokens", "revoke", "1", *store)
     assert accounts.actor_for_token(token) is None
+    again = pcs("users", "invite", "chef@gerpinnes.be", "--url", "https://pcs.example.be", *store).stdout
+    accounts.accept_invitation(again.strip().rsplit("/", 1)[1], PASSWORD)  # a new link (the first one unused)
+    assert accounts.sign_in("chef@gerpinnes.be", PASSWORD).secret
     pcs("users", "disable", "chef@gerpinnes.be", *store)
     assert json.loads(pcs("users", "list", "--json", *store).stdout)[0]["active"] is False
     db.close()
