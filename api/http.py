@@ -20,6 +20,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from pcs_graph.accounts.service import AuthError, LockedOut
 from pcs_graph.contrib.drafts import CorrectionInvalid
 from pcs_graph.contrib.plans import PublishConflict
+from pcs_graph.contrib.service import Conflict as ContributionConflict
 from pcs_graph.contrib.service import Forbidden as ContributionForbidden
 from pcs_graph.contrib.service import NotFound as ContributionNotFound
 from pcs_graph.contrib.service import SheetInvalid
@@ -60,6 +61,7 @@ STATUS: list[tuple[type[Exception], int, str]] = [
     (PublishConflict, 409, "conflict"),
     (ContributionForbidden, 403, "forbidden"),
     (ContributionNotFound, 404, "not_found"),
+    (ContributionConflict, 409, "conflict"),
     (SheetInvalid, 422, "invalid_sheet"),
     (LockedOut, 429, "too_many_attempts"),
     (AuthError, 401, "unauthorized"),

@@ -35,6 +35,7 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     401: {"model": Error, "description": "ni session ni jeton valide (jeton révoqué ou expiré compris)"},
     403: {"model": Error, "description": "pas éditeur de cette commune, ou jeton CSRF absent (session)"},
     404: {"model": Error, "description": "action ou version inconnue"},
+    409: {"model": Error, "description": "une autre mise à jour de la même action au même moment (réessayer)"},
     422: {"model": Error, "description": "champ invalide (nommé)"},
     429: {"model": Error, "description": "trop de demandes (Retry-After)"},
 }

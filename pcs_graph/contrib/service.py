@@ -31,6 +31,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from ..accounts.actors import Actor, can_edit
 from ..accounts.db import Database
@@ -54,6 +55,10 @@ class Forbidden(PcsError):
 
 class NotFound(PcsError):
     """No such action or version (HTTP 404)."""
+
+
+class Conflict(PcsError):
+    """Another update of the same action was recorded at the same moment (HTTP 409: try again)."""
 
 
 class SheetInvalid(PcsError):
@@ -187,7 +192,11 @@ class ContributionService:
             self.record_write(actor, "sheet.restore" if restored_from else "sheet.edit", action_uri,
                               {"version": number, **({"restores": restored_from.number} if restored_from else {})},
                               session=s)
-            s.flush()  # constraint failures (two edits at once) stop here, before the store
+            try:
+                s.flush()  # constraint failures (two edits at once) stop here, before the store
+            except IntegrityError:
+                raise Conflict(f"une autre mise à jour de {action_uri} vient d'être enregistrée : "
+                               "rechargez et recommencez") from None
             self._replace_graph(graph, statements, now)  # a failure: the transaction is rolled back below
             version_id = row.id
             try:

@@ -195,3 +195,25 @@ def test_backup_then_restore_into_an_empty_place_gives_the_same_dump_and_sign_in
     with pytest.raises(PcsError, match="existe déjà|pas vide"):
         restore(tmp_path / "sauvegarde", target, restored_url)
     again.close()
+
+
+def test_two_updates_at_the_same_moment_one_is_refused_with_a_conflict(setup, monkeypatch):
+    from pcs_graph.contrib.service import Conflict
+
+    ws, db, service, place, editors = setup
+    first = service.edit_sheet(editors[place.nis], place.action, PracticeSheet(status="running", status_date="2024"))
+    # the other update read the same latest version (number 1) before this one was committed
+    from sqlalchemy.orm import Session
+
+    real_scalar = Session.scalar
+
+    def stale(self: Session, statement, *args, **kwargs):  # noqa: ANN001
+        found = real_scalar(self, statement, *args, **kwargs)
+        return None if isinstance(found, ContributionVersion) else found
+
+    monkeypatch.setattr(Session, "scalar", stale)
+    with pytest.raises(Conflict, match="rechargez"):
+        service.edit_sheet(editors[place.nis], place.action, PracticeSheet(status="stopped", status_date="2025"))
+    monkeypatch.undo()
+    assert [v.number for v in service.history(place.action)] == [first.number]
+    assert read_contribution(ws.store, ws.uris, place.action).sheet.status == "running"
