@@ -53,7 +53,7 @@ class ActionInfo:
 
 _ACTIONS_QUERY = """
 SELECT ?a ?label ?nis ?commune ?province ?provinceNis ?programme ?status ?source ?publication ?sourceKind ?code ?typeLabel ?themeLabel
-       ?ax ?axisN ?axisLabel ?desc ?public ?partner ?partnerName ?partnerKind ?art20 ?band ?klass
+       ?ax ?axisN ?axisLabel ?desc ?ownDesc ?public ?partner ?partnerName ?partnerKind ?art20 ?band ?klass
 WHERE {
   ?a a pcs:Action ; rdfs:label ?label ; pcs:commune ?c .
   ?c pcs:nisCode ?nis ; skos:prefLabel ?commune ; pcs:province ?p .
@@ -67,7 +67,7 @@ WHERE {
              OPTIONAL { ?t skos:prefLabel ?typeLabel }
              OPTIONAL { ?t pcs:theme/skos:prefLabel ?themeLabel } }
   OPTIONAL { ?a pcs:axis ?ax . ?ax skos:notation ?axisN . OPTIONAL { ?ax skos:prefLabel ?axisLabel } }
-  OPTIONAL { ?a dcterms:description ?desc }
+  OPTIONAL { GRAPH ?descGraph { ?a dcterms:description ?desc } BIND(CONTAINS(STR(?descGraph), "/graph/contribution/") AS ?ownDesc) }
   OPTIONAL { ?a pcs:targetPublic ?public }
   OPTIONAL { ?a pcs:partner ?partner .
              OPTIONAL { ?partner rdfs:label ?partnerName }
@@ -100,8 +100,8 @@ def load_actions(store: Store, uris: Uris) -> list[ActionInfo]:
                 info.axis, info.axis_label = int(row["axisN"]), row["axisLabel"]
             elif info.axis_label is None:
                 info.axis_label = row["axisLabel"]
-        if row["desc"] and not info.description:
-            info.description = row["desc"]
+        if row["desc"] and (not info.description or row.get("ownDesc") == "true"):
+            info.description = row["desc"]  # the commune's own update (pcs_graph.contrib) wins over the source's
         if row["public"] and row["public"] not in info.publics:
             info.publics.append(row["public"])
         if row["partner"] and all(p.uri != row["partner"] for p in info.partners):

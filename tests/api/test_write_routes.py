@@ -419,3 +419,20 @@ def test_a_signed_in_page_is_private_to_caches(site: Site):
     assert "Cookie" in mine.headers["vary"]
     anonymous = httpx.get(f"{site.url}/{path}", timeout=60)
     assert csrf not in anonymous.text and anonymous.headers["cache-control"] == "no-cache"
+
+
+def test_search_finds_the_commune_s_new_words_within_seconds(site: Site):
+    import time
+
+    path = site.place.action.split("/action/")[1]
+    answer = httpx.patch(f"{site.url}/api/actions/{path}", json={"description": "Navette zythologique du mardi"},
+                         headers=site.bearer, timeout=60)
+    assert answer.status_code == 200, answer.text
+    deadline, found = time.monotonic() + 90, []
+    while time.monotonic() < deadline:
+        hits = httpx.get(f"{site.url}/api/search", params={"q": "zythologique", "limit": 5}, timeout=60).json()["hits"]
+        found = [h["uri"] for h in hits if h.get("relevant", True)]
+        if site.place.action in found:
+            break
+        time.sleep(1)
+    assert site.place.action in found
