@@ -11,6 +11,7 @@ from typing import Iterator
 import httpx
 import pytest
 
+from pcs_graph.config import REPO_ROOT
 from tests.api.contrib_server import ContribServer, contrib_server  # noqa: F401  (module fixture)
 from tests.api.test_contributions_api import sparql_labels
 from tests.contrib.plan_documents import LABELS, gerpinnes_docx
@@ -19,6 +20,7 @@ CHROMIUM = Path("/usr/bin/chromium")
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--disable-sync", "--no-first-run"]
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+ARTIFACTS = REPO_ROOT / "test-artifacts"
 
 pytestmark = [
     pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is absent (/usr/bin/chromium): "
@@ -67,6 +69,8 @@ def test_an_editor_uploads_corrects_and_publishes_her_plan(browser, contrib_serv
     suggestion = page.locator("#ligne-4 p.suggestion").inner_text()
     code = suggestion.split("Type suggéré : ", 1)[1].split(" ", 1)[0]
     assert "probabilité" in suggestion
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "publish-preview.png"), full_page=True)
 
     # private until published
     assert sparql_labels(server) == set()
