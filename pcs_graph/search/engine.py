@@ -59,7 +59,7 @@ MAX_QUERY_CHARS = 500
 MAX_K = 1000
 # similar(): centred cosine + 0.3 x the source's needs met; « même sens » (no shared type or theme) from 0.5
 SIMILAR_NEEDS, SIMILAR_FLOOR = 0.3, 0.5  # which 32 % of the judged counterparts, 18 % of other near neighbours reach
-MAIN_NEED_COVERAGE = 0.75  # relevant too: the main need met in full and this share of all needs (tuning halves)
+MAIN_NEED_COVERAGE, MAIN_NEED_RANK = 0.4, 0.9  # relevant too: main need met, 40 % of needs, 90 % of the best score
 
 
 class SearchInputError(PcsError):
@@ -307,9 +307,10 @@ class SearchEngine:
             return np.zeros(0, dtype=bool)
         if method == "bm25" or not inputs.cosine.any():
             return inputs.coverage >= 0.5
-        if self.relevance is not None:  # or: the main need met in its own words or a synonym, and most needs
+        if self.relevance is not None:  # or: the main need met in its own words or a synonym, near the top
             return ((self.relevance.probability(inputs) >= self.relevance.threshold)
-                    | ((inputs.main_need >= 1.0) & (inputs.coverage >= MAIN_NEED_COVERAGE)))
+                    | ((inputs.main_need >= 1.0) & (inputs.coverage >= MAIN_NEED_COVERAGE)
+                       & (inputs.fused >= MAIN_NEED_RANK)))
         return (inputs.coverage >= 0.5) | (inputs.cosine >= inputs.best - 0.3 * self.embedder.score_spread)
 
     @staticmethod

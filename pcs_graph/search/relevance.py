@@ -84,6 +84,7 @@ class Evidence:
         return math.log((self.size + 1) / (df + 0.5)) ** self.IDF_POWER
 
     CLOSE_FLOOR = CLOSE_FLOOR
+    RARITY_POWER = 2.0  # a need's weight: IDF x (how rare the word is in French) ** this (tuning halves: 0.5-3 tried)
 
     def concepts(self, query: str, expander: SynonymExpander | None, close: CloseWords | None = None) -> list[Concept]:
         expansion = expander.expand(query) if expander else None
@@ -98,7 +99,8 @@ class Evidence:
             covered |= stems
             others = [(phrase, frozenset(self.analyzer.terms(phrase))) for t, phrase in expansion.pairs if t == trigger]
             words = [w for w in self.analyzer.words(query) if self.analyzer.stem(w) in stems]
-            concepts.append(Concept(" ".join(words) or trigger, max(self.idf(s) for s in stems),
+            rarity = min(1.0, sum(close.rarity(s) for s in stems)) if close else 1.0  # a phrase: rarer than its words
+            concepts.append(Concept(" ".join(words) or trigger, max(self.idf(s) for s in stems) * rarity ** self.RARITY_POWER,
                                     ((trigger, stems), *((p, s) for p, s in others if s))))
         for word in self.analyzer.words(query):
             stem = self.analyzer.stem(word)
@@ -107,7 +109,8 @@ class Evidence:
             covered.add(stem)
             floor = self.CLOSE_FLOOR
             near = tuple((s, (c - floor) / (1 - floor)) for s, c in (close.of(stem) if close else ()) if c > floor)
-            concepts.append(Concept(word, self.idf(stem), ((word, frozenset({stem})),), near))
+            weight = self.idf(stem) * (close.rarity(stem) if close else 1.0) ** self.RARITY_POWER  # rare in the sector AND in French
+            concepts.append(Concept(word, weight, ((word, frozenset({stem})),), near))
         return concepts
 
     def _rows_with_all(self, stems: frozenset[str], postings: dict[str, np.ndarray] | None = None) -> np.ndarray:
