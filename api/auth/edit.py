@@ -24,7 +24,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from pcs_graph.accounts.actors import Actor
 from pcs_graph.contrib.reading import current_sheet, read_contribution, read_source_sheet
-from pcs_graph.contrib.service import Version, sheet_from_data, sheet_to_data
+from pcs_graph.contrib.service import SheetInvalid, Version, sheet_from_data, sheet_to_data
 from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet
 
 from ..pages.render import off_loop, render
@@ -32,6 +32,7 @@ from .deps import WRITE_ERRORS, Key, Nis, Programme, current_actor, require_edit
 
 router = APIRouter(tags=["Contributions"])
 Status = Literal["planned", "running", "suspended", "stopped", "completed"]
+HTML = {"text/html": {"schema": {"type": "string"}}}  # a form's refusal: the page with the message
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2025"])]
 
 
@@ -154,7 +155,8 @@ def form_sheet(form: dict[str, Any]) -> PracticeSheet:
 
 
 @router.post("/action/{nis}/{programme}/{key}/fiche", response_class=RedirectResponse, status_code=303,
-             responses=WRITE_ERRORS, summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
+             responses={**WRITE_ERRORS, 422: {**WRITE_ERRORS[422], "content": HTML}},
+             summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
 async def sheet_form(request: Request, nis: Nis, programme: Programme, key: Key,
                      csrf_token: Annotated[str, Form()] = "",
                      description: Annotated[str, Form(max_length=5000)] = "",
@@ -171,7 +173,12 @@ async def sheet_form(request: Request, nis: Nis, programme: Programme, key: Key,
                         "start_date": start_date, "end_date": end_date, "results": results, "contact": contact,
                         "publics": publics})
     uri = _action_uri(request, nis, programme, key)
-    await request.app.state.services.run(request.app.state.services.contributions.edit_sheet, actor, uri, sheet)
+    try:
+        await request.app.state.services.run(request.app.state.services.contributions.edit_sheet, actor, uri, sheet)
+    except SheetInvalid as refused:  # the person sees what to fix, in French, with the way back
+        return render(request, "error.html", status_code=422, title="Mise à jour refusée",
+                      message="La fiche n'a pas été modifiée : " + " ; ".join(refused.errors)
+                      + f". Revenez à l'action (/action/{nis}/{programme}/{key}) pour corriger.")
     return RedirectResponse(f"/action/{nis}/{programme}/{key}#mise-a-jour", status_code=303)
 
 

@@ -320,6 +320,11 @@ def test_an_invalid_patch_names_the_field(site: Site):
     answer = httpx.patch(f"{site.url}/api/actions/{path}", json={"label": "autre libellé"},
                          headers={"Authorization": f"Bearer {site.tokens['gerpinnes']}"}, timeout=60)
     assert answer.status_code == 422 and "label" in answer.text  # not the label as printed
+    cookies, csrf = site.session("chef@gerpinnes.be")
+    page = httpx.post(f"{site.url}/action/{path}/fiche", cookies=cookies, timeout=60,
+                      data={"status": "stopped", "status_date": "2025-13", "csrf_token": csrf})
+    assert page.status_code == 422 and page.headers["content-type"].startswith("text/html")
+    assert "pas été modifiée" in page.text and "status_date" in page.text
 
 
 def test_the_eleventh_failed_sign_in_is_refused_with_retry_after(site: Site):
