@@ -84,6 +84,7 @@ class Evidence:
         return math.log((self.size + 1) / (df + 0.5)) ** self.IDF_POWER
 
     CLOSE_FLOOR = CLOSE_FLOOR
+    CLOSE_POWER = 0.5  # a close word meets ((cosine - floor) / (1 - floor)) ** this of a need (tuning: 1, 0.5, 0.25, 0)
     RARITY_POWER = 2.0  # a need's weight: IDF x (how rare the word is in French) ** this (tuning halves: 0.5-3 tried)
 
     def concepts(self, query: str, expander: SynonymExpander | None, close: CloseWords | None = None) -> list[Concept]:
@@ -108,7 +109,8 @@ class Evidence:
                 continue
             covered.add(stem)
             floor = self.CLOSE_FLOOR
-            near = tuple((s, (c - floor) / (1 - floor)) for s, c in (close.of(stem) if close else ()) if c > floor)
+            near = tuple((s, ((c - floor) / (1 - floor)) ** self.CLOSE_POWER) for s, c in (close.of(stem) if close else ())
+                         if c > floor)
             weight = self.idf(stem) * (close.rarity(stem) if close else 1.0) ** self.RARITY_POWER  # rare in the sector AND in French
             concepts.append(Concept(word, weight, ((word, frozenset({stem})),), near))
         return concepts
