@@ -74,6 +74,13 @@ def test_a_word_common_in_french_weighs_less_than_a_rare_one() -> None:
     assert close.rarity("intergenerationnelissime") == 1.0  # beyond the 50,000 most frequent words: rare
 
 
+def test_a_malformed_line_of_the_word_ranks_is_named(tmp_path) -> None:
+    ranks = tmp_path / "word_ranks.tsv"
+    ranks.write_text("# stem<TAB>rank\ncre\t654\nsant quatre-cent\n", encoding="utf-8")
+    with pytest.raises(ValueError, match=r"word_ranks.tsv:3: expected stem<TAB>rank"):
+        CloseWords.load(tmp_path / "none.tsv", ranks)
+
+
 def test_homework_schools_get_no_unrelated_action_as_same_meaning(engine: SearchEngine) -> None:
     source = next(a for a in engine.actions if a.label == "Initiatives menées par les écoles de devoirs")
     results = engine.similar(source.uri, k=5)
