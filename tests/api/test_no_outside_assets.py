@@ -10,8 +10,9 @@ from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-START = ["/", "/docs", "/redoc", "/ontology", "/ontology/shapes", "/ontology/source-kinds", "/partenaires",
-         "/requetes", "/recherche?q=personnes+isol%C3%A9es", "/statistiques"]
+START = ["/", "/commune/53053", "/action/53053/2020-2025/23", "/action-type/5.5.01", "/docs", "/redoc", "/ontology",
+         "/ontology/shapes", "/ontology/source-kinds", "/ontology/glossaire", "/partenaires", "/requetes",
+         "/recherche?q=personnes+isol%C3%A9es", "/statistiques", "/connexion"]
 NOT_PAGES = ("/export/", "/dump", "/data/", "/sparql", "/static/", "/id/", "/docs/oauth2", "/context.jsonld",
              "/dataset", "/.well-known", "/api/", "/openapi.json")
 ASSET_ATTRIBUTES = {"script": ("src",), "link": ("href",), "img": ("src", "srcset"), "iframe": ("src",),

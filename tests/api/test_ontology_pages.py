@@ -140,7 +140,7 @@ def test_the_source_kind_scheme_as_a_page_and_as_skos(live_server: str) -> None:
     turtle = httpx.get(f"{live_server}/ontology/source-kinds", headers={"Accept": "text/turtle"})
     g = Graph().parse(data=turtle.text, format="turtle")
     kinds = set(g.subjects(SKOS.inScheme, PCS.SourceKindScheme))
-    assert PCS.PressArticle in kinds and len(kinds) == 10
+    assert {PCS.PressArticle, PCS.CommuneContribution} <= kinds and len(kinds) == 11
     assert (PCS.SourceKindScheme, RDF.type, SKOS.ConceptScheme) in g
     assert g.value(PCS.PressArticle, SKOS.notation) == Literal("press")
     assert all(k.startswith(str(PCS)) for k in kinds) and not list(g.subjects(RDF.type, OWL.ObjectProperty))

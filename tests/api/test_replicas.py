@@ -79,7 +79,8 @@ def action_count(base_url: str) -> int:
 def get_routes(base_url: str) -> list[str]:
     """Every JSON GET route without a path parameter, plus one commune and one action type."""
     spec = httpx.get(f"{base_url}/openapi.json", timeout=30).json()
-    routes = [p for p, ops in spec["paths"].items() if "get" in ops and p.startswith("/api/") and "{" not in p]
+    routes = [p for p, ops in spec["paths"].items() if "get" in ops and p.startswith("/api/") and "{" not in p
+              and "401" not in ops["get"].get("responses", {})]  # a signed-in caller's own list is not shared data
     routes = [r for r in routes if r not in ("/api/search", "/api/health")]  # health: each replica's own build
     return sorted(routes) + ["/api/search?q=personnes%20isol%C3%A9es", "/api/search?q=solitude%20des%20a%C3%AEn%C3%A9s",
                              "/api/communes/53053", "/api/action-types/5.5.01"]

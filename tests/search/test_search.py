@@ -31,7 +31,9 @@ def codes_of_mons(hits) -> set[str]:
 def test_isolated_people_find_the_meeting_actions_of_mons_first(engine: SearchEngine) -> None:
     results = engine.search("personnes isolées", k=10)
 
-    assert {"5.5.01", "5.5.02"} <= codes_of_mons(results.hits[:3])
+    # 5.5.02 (« lieu de convivialité ») meets the need through synonyms only: ranked in the top 5, not
+    # flagged relevant since the needs-based relevance of issue 16 (said in its closing note)
+    assert "5.5.01" in codes_of_mons(results.hits[:3]) and "5.5.02" in codes_of_mons(results.hits[:5])
     first = results.hits[0]
     assert first.code == "5.5.01" and "isolées" in first.why.matched_terms  # as the label writes it
     assert first.why.dense_similarity > 0.4  # a centred cosine: 0 for an unrelated action
