@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
+from pcs_graph.graph.sheet import article20_pattern, partner_pattern
 from pcs_graph.graph.uris import Uris
 from pcs_graph.stats import counts as pcs_stats
 from pcs_graph.store import Row, Store
@@ -124,9 +125,9 @@ class Catalog:
         rows = self.store.select(f"""
             SELECT ?a ?p ?name ?kind ?art20 WHERE {{
               {where}
-              ?a a pcs:Action ; pcs:partner ?p . ?p rdfs:label ?name .
+              ?a a pcs:Action . {partner_pattern("?a", "?p", "?pg")} ?p rdfs:label ?name .
               OPTIONAL {{ ?p pcs:partnerKind ?kind }}
-              BIND(EXISTS {{ ?a pcs:article20Partner ?p }} AS ?art20)
+              BIND(EXISTS {{ {article20_pattern("?a", "?p", "?pg")} }} AS ?art20)
             }}""")
         out: dict[str, dict[str, Partner]] = defaultdict(dict)
         for r in rows:
@@ -313,8 +314,8 @@ class Catalog:
               {where}
               ?p a pcs:Partner ; rdfs:label ?name .
               OPTIONAL {{ ?p pcs:partnerKind ?kind }}
-              OPTIONAL {{ ?a pcs:partner ?p ; pcs:commune ?c .
-                         OPTIONAL {{ ?a pcs:article20Partner ?p BIND(?a AS ?a20) }} }}
+              OPTIONAL {{ {partner_pattern("?a", "?p", "?pg")} ?a pcs:commune ?c .
+                         OPTIONAL {{ {article20_pattern("?a", "?p", "?pg")} BIND(?a AS ?a20) }} }}
             }} GROUP BY ?p ?name ?kind""")
         seen: dict[str, PartnerSummary] = {}
         for r in rows:
@@ -348,7 +349,7 @@ class Catalog:
         found = self._partner_rows(f"VALUES ?p {{ <{uri}> }}")
         if not found:
             raise ResourceNotFound(f"aucun partenaire {slug!r} dans le graphe")
-        where = f"?a pcs:partner <{uri}> ."
+        where = partner_pattern("?a", f"<{uri}>", "?thisPartnerGraph")  # the commune's word where it states some
         return PartnerDetail(**found[0].model_dump(), communes_list=self._communes_of(where),
                              action_list=self._actions(where))
 

@@ -14,6 +14,8 @@ and fetch alike), else 403. Bearer requests are exempt: a browser never adds tha
 The token lives with the session in the database (no signing secret to keep), is compared in
 constant time and shown only in the pages of that session. Forms used before signing in
 (connexion, invitation, « signaler une erreur ») use a double-submit cookie (`pcs_csrf`) instead.
+A form route takes `current_actor` and answers an anonymous post with `forms.sign_in_required`: 401,
+and a page saying « connexion requise » with a link to /connexion?suite=… (nothing was written).
 """
 
 from __future__ import annotations
@@ -39,6 +41,11 @@ WRITE_ERRORS: dict[int | str, dict[str, Any]] = {
     422: {"model": Error, "description": "champ invalide (nommé)"},
     429: {"model": Error, "description": "trop de demandes (Retry-After)"},
 }
+# a form route's anonymous answer: the page « connexion requise » (HTML), see `forms.sign_in_required`
+FORM_ERRORS: dict[int | str, dict[str, Any]] = {
+    **WRITE_ERRORS, 401: {**WRITE_ERRORS[401], "content": {"text/html": {"schema": {"type": "string"}}},
+                          "description": "pas connecté : la page « connexion requise » (lien vers /connexion) ; "
+                                         "jeton révoqué ou expiré : JSON"}}
 # the path parameters of an action, checked before anything reaches a query
 Nis = Annotated[str, Path(pattern=r"^\d{5}$", description="code INS de la commune", examples=["52025"])]
 Programme = Annotated[str, Path(pattern=r"^\d{4}-\d{4}$", examples=["2020-2025"])]

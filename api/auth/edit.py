@@ -11,6 +11,10 @@ Every route resolves the actor first (401 anonymous; 403 another commune's edito
 requests), then hands the write to `services.contributions` — the one traceability service.
 A PATCH states only the fields it names (null removes the commune's word for that field); the
 page's form states the commune's whole contribution (an empty field: the source's word stands).
+Partners: a list of names as the commune writes them, or {name, kind, article20}; where the commune
+states partners they replace the documents' partners of the action (on the page, in the API, in search
+and counts). The form takes one partner per line (a partner the previous version named keeps its kind
+and article-20 mark). An anonymous form post answers 401 with a page linking to /connexion.
 """
 
 from __future__ import annotations
@@ -25,10 +29,15 @@ from pydantic import BaseModel, ConfigDict, Field
 from pcs_graph.accounts.actors import Actor
 from pcs_graph.contrib.reading import current_sheet, read_contribution, read_source_sheet
 from pcs_graph.contrib.service import SheetInvalid, Version, sheet_from_data, sheet_to_data
-from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet
+from pcs_graph.graph.sheet import (MAX_PARTNER_NAME, MAX_PARTNERS, PARTNER_KINDS, PUBLICS, STATUSES, PracticeSheet,
+                                   SheetPartner)
+from pcs_graph.search.facets import PARTNER_KIND_LABELS
+from pcs_graph.text import slugify
 
 from ..pages.render import off_loop, render
-from .deps import WRITE_ERRORS, Key, Nis, Programme, current_actor, require_editor_of, session_csrf
+from .deps import (FORM_ERRORS, WRITE_ERRORS, Key, Nis, Programme, current_actor, ensure_can_edit, require_editor_of,
+                   session_csrf)
+from .forms import sign_in_required
 
 router = APIRouter(tags=["Contributions"])
 Status = Literal["planned", "running", "suspended", "stopped", "completed"]
@@ -36,11 +45,21 @@ HTML = {"text/html": {"schema": {"type": "string"}}}  # a form's refusal: the pa
 IsoDate = Annotated[str, Field(pattern=r"^\d{4}(-\d{2}(-\d{2})?)?$", examples=["2025"])]
 
 
+class PartnerIn(BaseModel):
+    """A partner with its kind and article-20 mark (a plain name is enough: "ASBL Lire et Écrire")."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: Annotated[str, Field(max_length=MAX_PARTNER_NAME, examples=["ASBL Les Taxis Solidaires"])]
+    kind: Literal[PARTNER_KINDS] | None = None  # type: ignore[valid-type]
+    article20: bool = False
+
+
 class SheetPatch(BaseModel):
     """The fields of the sheet the commune states (a field left out keeps its previous value; null removes it)."""
 
     model_config = ConfigDict(extra="forbid", json_schema_extra={"examples": [
-        {"status": "stopped", "status_date": "2025"}]})
+        {"status": "stopped", "status_date": "2025"},
+        {"partners": ["CPAS", {"name": "ASBL Les Taxis Solidaires", "kind": "ASBL", "article20": True}]}]})
 
     description: Annotated[str, Field(max_length=5000)] | None = None
     publics: list[Literal[tuple(PUBLICS)]] | None = None  # type: ignore[valid-type]
@@ -51,6 +70,9 @@ class SheetPatch(BaseModel):
     end_date: IsoDate | None = None
     results: list[Annotated[str, Field(max_length=1000)]] | None = Field(None, max_length=30)
     contact: Annotated[str, Field(max_length=500)] | None = None
+    partners: list[Annotated[str, Field(max_length=MAX_PARTNER_NAME)] | PartnerIn] | None = Field(
+        None, max_length=MAX_PARTNERS, description="les partenaires de l'action selon la commune (remplacent ceux des "
+        "documents) : des noms, ou {name, kind, article20}")
 
 
 class VersionOut(BaseModel):
@@ -140,22 +162,29 @@ async def restore_version(request: Request, nis: Nis, programme: Programme, key:
 
 # --- the action page's forms -----------------------------------------------------------------
 
-def form_sheet(form: dict[str, Any]) -> PracticeSheet:
-    """The page's form → the commune's sheet (blank fields: not stated)."""
+def form_sheet(form: dict[str, Any], previous: PracticeSheet | None = None) -> PracticeSheet:
+    """The page's form → the commune's sheet (blank fields: not stated; partners one per line, each keeping
+    the kind and article-20 mark the previous version gave it)."""
     def text(name: str) -> str | None:
         value = str(form.get(name) or "").strip()
         return value or None
 
     results = tuple(line.strip() for line in str(form.get("results") or "").splitlines() if line.strip())
     publics = tuple(p for p in PUBLICS if p in form.get("publics", ()))
+    known = {slugify(p.name): p for p in (previous.partners if previous else ())}
+    partners = []
+    for line in str(form.get("partners") or "").splitlines():
+        if name := " ".join(line.split()):
+            old = known.get(slugify(name))
+            partners.append(SheetPartner(name, old.kind, old.article20) if old else SheetPartner(name))
     return PracticeSheet(description=text("description"), publics=publics, status=text("status"),
                          status_date=text("status_date"), status_as_printed=text("status_as_printed"),
                          start_date=text("start_date"), end_date=text("end_date"), results=results,
-                         contact=text("contact"))
+                         contact=text("contact"), partners=tuple(partners))
 
 
 @router.post("/action/{nis}/{programme}/{key}/fiche", response_class=RedirectResponse, status_code=303,
-             responses={**WRITE_ERRORS, 422: {**WRITE_ERRORS[422], "content": HTML}},
+             responses={**FORM_ERRORS, 422: {**WRITE_ERRORS[422], "content": HTML}},
              summary="Formulaire de la page d'une action : la fiche telle que la commune l'énonce")
 async def sheet_form(request: Request, nis: Nis, programme: Programme, key: Key,
                      csrf_token: Annotated[str, Form()] = "",
@@ -166,28 +195,42 @@ async def sheet_form(request: Request, nis: Nis, programme: Programme, key: Key,
                      end_date: Annotated[str, Form(max_length=10)] = "",
                      results: Annotated[str, Form(max_length=10000)] = "",
                      contact: Annotated[str, Form(max_length=500)] = "",
+                     partners: Annotated[str, Form(max_length=12000, description="un partenaire par ligne")] = "",
                      publics: Annotated[list[str], Form()] = [],  # noqa: B006 - FastAPI's form default
-                     actor: Actor = Depends(require_editor_of)) -> Response:
+                     actor: Actor | None = Depends(current_actor)) -> Response:
     del csrf_token  # checked by current_actor
-    sheet = form_sheet({"description": description, "status": status, "status_date": status_date,
-                        "start_date": start_date, "end_date": end_date, "results": results, "contact": contact,
-                        "publics": publics})
+    base = f"/action/{nis}/{programme}/{key}"
+    if actor is None:
+        return sign_in_required(request, base)
+    ensure_can_edit(actor, nis)
     uri = _action_uri(request, nis, programme, key)
+    contributions = request.app.state.services.contributions
+
+    def write() -> Version:
+        previous = contributions.current(uri)
+        sheet = form_sheet({"description": description, "status": status, "status_date": status_date,
+                            "start_date": start_date, "end_date": end_date, "results": results, "contact": contact,
+                            "publics": publics, "partners": partners}, previous.sheet if previous else None)
+        return contributions.edit_sheet(actor, uri, sheet)
+
     try:
-        await request.app.state.services.run(request.app.state.services.contributions.edit_sheet, actor, uri, sheet)
+        await request.app.state.services.run(write)
     except SheetInvalid as refused:  # the person sees what to fix, in French, with the way back
         return render(request, "error.html", status_code=422, title="Mise à jour refusée",
                       message="La fiche n'a pas été modifiée : " + " ; ".join(refused.errors)
-                      + f". Revenez à l'action (/action/{nis}/{programme}/{key}) pour corriger.")
-    return RedirectResponse(f"/action/{nis}/{programme}/{key}#mise-a-jour", status_code=303)
+                      + f". Revenez à l'action ({base}) pour corriger.")
+    return RedirectResponse(f"{base}#mise-a-jour", status_code=303)
 
 
 @router.post("/action/{nis}/{programme}/{key}/historique/{version_id}/retablir", response_class=RedirectResponse,
-             responses=WRITE_ERRORS, status_code=303, summary="Formulaire de l'historique : rétablir une version")
+             responses=FORM_ERRORS, status_code=303, summary="Formulaire de l'historique : rétablir une version")
 async def restore_form(request: Request, nis: Nis, programme: Programme, key: Key, version_id: int,
                        csrf_token: Annotated[str, Form()] = "",
-                       actor: Actor = Depends(require_editor_of)) -> Response:
+                       actor: Actor | None = Depends(current_actor)) -> Response:
     del csrf_token  # checked by current_actor
+    if actor is None:
+        return sign_in_required(request, f"/action/{nis}/{programme}/{key}/historique")
+    ensure_can_edit(actor, nis)
     uri = _action_uri(request, nis, programme, key)
     await request.app.state.services.run(_restore, request, actor, uri, version_id)
     return RedirectResponse(f"/action/{nis}/{programme}/{key}/historique", status_code=303)
@@ -195,7 +238,7 @@ async def restore_form(request: Request, nis: Nis, programme: Programme, key: Ke
 
 LABELS = {"description": "Description", "publics": "Publics", "status": "Statut", "status_date": "Date du statut",
           "status_as_printed": "Statut (texte)", "start_date": "Début", "end_date": "Fin", "results": "Résultats",
-          "contact": "Contact", "publics_read": "Publics (mots lus)"}
+          "contact": "Contact", "publics_read": "Publics (mots lus)", "partners": "Partenaires"}
 
 
 def shown(name: str, value: Any) -> str:
@@ -205,9 +248,18 @@ def shown(name: str, value: Any) -> str:
         return STATUSES.get(value, value)
     if name == "publics":
         return ", ".join(PUBLICS.get(p, p) for p in value)
+    if name == "partners":
+        return " ; ".join(partner_text(p) for p in value)
     if isinstance(value, (list, tuple)):
         return " ; ".join(value)
     return str(value)
+
+
+def partner_text(partner: SheetPartner) -> str:
+    """« ASBL Les Taxis Solidaires (ASBL, art. 20) », « CPAS »."""
+    notes = ([PARTNER_KIND_LABELS.get(partner.kind, partner.kind)] if partner.kind else []) + \
+        (["art. 20"] if partner.article20 else [])
+    return partner.name + (f" ({', '.join(notes)})" if notes else "")
 
 
 def diff(before: PracticeSheet | None, after: PracticeSheet) -> list[tuple[str, str, str]]:

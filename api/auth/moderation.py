@@ -14,14 +14,15 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from fastapi import APIRouter, Depends, Form, Request
+from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import BaseModel, Field
 
 from pcs_graph.accounts.actors import Actor
 
 from ..pages.render import render
-from .deps import WRITE_ERRORS, Key, Nis, Programme, current_actor, require_reviewer, session_csrf
+from .deps import FORM_ERRORS, WRITE_ERRORS, Key, Nis, Programme, current_actor, session_csrf
+from .forms import sign_in_required
 
 router = APIRouter(tags=["Contributions"])
 
@@ -72,12 +73,16 @@ async def moderation(request: Request, actor: Actor | None = Depends(current_act
 
 
 @router.post("/moderation/signalements/{report_id}", response_class=RedirectResponse, status_code=303,
-             responses=WRITE_ERRORS, summary="Changer l'état d'un signalement (relecteurs)")
+             responses=FORM_ERRORS, summary="Changer l'état d'un signalement (relecteurs)")
 async def report_state(request: Request, report_id: int,
                        state: Annotated[Literal["new", "accepted", "rejected", "fixed"], Form()],
                        csrf_token: Annotated[str, Form()] = "",
-                       actor: Actor = Depends(require_reviewer)) -> Response:
+                       actor: Actor | None = Depends(current_actor)) -> Response:
     del csrf_token  # checked by current_actor
+    if actor is None:
+        return sign_in_required(request, "/moderation")
+    if not actor.is_reviewer:
+        raise HTTPException(403, "réservé aux relecteurs (la Région)")
     services = request.app.state.services
     await services.run(services.contributions.reports.set_state, actor, report_id, state)
     return RedirectResponse("/moderation#signalements", status_code=303)

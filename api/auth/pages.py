@@ -26,16 +26,17 @@ from pcs_graph.errors import PcsError
 
 from ..pages.render import render
 from .deps import (
+    FORM_ERRORS,
     WRITE_ERRORS,
     SESSION_COOKIE,
     check_pre_csrf,
     current_actor,
     pre_csrf,
-    require_actor,
     session_csrf,
     set_pre_csrf_cookie,
     set_session_cookie,
 )
+from .forms import sign_in_required
 
 router = APIRouter(tags=["Comptes"])
 # the sign-in and invitation forms answer their errors as the page again (HTML), CSRF and limits as JSON
@@ -84,9 +85,11 @@ async def sign_in(request: Request, email: Annotated[str, Form(max_length=320)],
     return response
 
 
-@router.post("/deconnexion", response_class=RedirectResponse, status_code=303, responses=WRITE_ERRORS,
+@router.post("/deconnexion", response_class=RedirectResponse, status_code=303, responses=FORM_ERRORS,
              summary="Se déconnecter")
-async def sign_out(request: Request, actor: Actor = Depends(require_actor)) -> Response:
+async def sign_out(request: Request, actor: Actor | None = Depends(current_actor)) -> Response:
+    if actor is None:
+        return sign_in_required(request, "/espace")
     secret = request.cookies.get(SESSION_COOKIE)
     if secret:
         await request.app.state.services.run(request.app.state.services.accounts.sign_out, secret)

@@ -18,6 +18,7 @@ from pcs_graph.accounts.actors import Actor, can_edit
 from pcs_graph.contrib.reading import Contribution, current_sheet, read_contribution, read_source_sheet, stated_fields
 from pcs_graph.graph.programmes import french_date
 from pcs_graph.graph.sheet import PUBLICS, STATUSES, PracticeSheet
+from pcs_graph.search.facets import PARTNER_KIND_LABELS
 
 from .deps import SESSION_COOKIE
 
@@ -36,6 +37,7 @@ class Panel:
     statuses: dict[str, str]
     publics: dict[str, str]
     thanks: bool
+    partner_kinds: dict[str, str]  # ASBL → « ASBL », CommuneService → « Service communal »…
 
 
 def contribution_panel(request: Request, action_uri: str) -> Panel | None:
@@ -56,4 +58,4 @@ def contribution_panel(request: Request, action_uri: str) -> Panel | None:
     updated = french_date(contribution.generated_at.date()) if contribution and contribution.generated_at else None
     return Panel(contribution, updated, source, current_sheet(source, contribution), stated_fields(contribution),
                  actor, can_edit(actor, nis), csrf, "/" + relative, STATUSES, PUBLICS,
-                 request.query_params.get("signalement") == "merci")
+                 request.query_params.get("signalement") == "merci", PARTNER_KIND_LABELS)

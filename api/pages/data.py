@@ -16,6 +16,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
 from pcs_graph.graph.reference import CommuneDirectory
+from pcs_graph.graph.sheet import article20_pattern, partner_pattern
 from pcs_graph.graph.uris import Uris
 from pcs_graph.graph.programmes import Programmes
 from pcs_graph.graph.sources import SOURCE_KIND_LABELS, kind_code
@@ -59,7 +60,8 @@ def _status(uri: str | None) -> str:
     return {"Declared": "declared", "Inferred": "inferred"}.get(name, "unclassified")
 
 
-# The columns every action list selects: the action, its code, axis, commune, status and partners.
+# The columns every action list selects: the action, its code, axis, commune, status and partners (the
+# commune's own partners where its update states some, else the documents': partner_pattern).
 _ACTION_COLUMNS = """
     ?a rdfs:label ?label ; pcs:commune ?c .
     ?c pcs:nisCode ?nis ; skos:prefLabel ?commune . FILTER(lang(?commune) = "fr" || lang(?commune) = "")
@@ -69,9 +71,9 @@ _ACTION_COLUMNS = """
     OPTIONAL { ?a pcs:axis ?ax2 . ?ax2 skos:notation ?n2
                BIND(IF(CONTAINS(STR(?ax2), "/axis/2014-2019/"), CONCAT("2014-2019/", ?n2), ?n2) AS ?axis2) }
     OPTIONAL { ?a pcs:classificationStatus ?status }
-    OPTIONAL { ?a pcs:partner ?p . ?p rdfs:label ?pname .
+    OPTIONAL { """ + partner_pattern("?a", "?p", "?pg") + """ ?p rdfs:label ?pname .
                OPTIONAL { ?p pcs:partnerKind/skos:prefLabel ?pkind FILTER(lang(?pkind) = "fr") }
-               OPTIONAL { ?a pcs:article20Partner ?p20 FILTER(?p20 = ?p) } }
+               OPTIONAL { """ + article20_pattern("?a", "?p20", "?pg") + """ FILTER(?p20 = ?p) } }
 """
 _ACTION_VARS = "?a ?label ?nis ?commune ?code ?typeLabel ?axis1 ?axis2 ?status ?p ?pname ?pkind ?p20"
 
@@ -356,11 +358,12 @@ class PageData:
               OPTIONAL {{ <{p}> pcs:partnerKind/skos:prefLabel ?kind FILTER(lang(?kind) = "fr") }} }} LIMIT 1""")
         if not rows:
             return None
-        actions = self._actions(f"?a pcs:partner <{p}> .")
+        partnered = partner_pattern("?a", f"<{p}>", "?thisPartnerGraph")
+        actions = self._actions(partnered)
         return PartnerPage(
             path=f"/partner/{slug}", name=rows[0]["name"] or slug, kind=rows[0]["kind"], actions=actions,
             article20_actions=sum(1 for a in actions for x in a.partners if x.path.endswith(f"/{slug}") and x.article20),
-            sources=self._sources(f"?a pcs:partner <{p}> ; prov:wasDerivedFrom ?d ."),
+            sources=self._sources(f"{partnered} ?a prov:wasDerivedFrom ?d ."),
         )
 
     def document(self, slug: str) -> DocumentView | None:

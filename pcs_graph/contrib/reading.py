@@ -15,27 +15,13 @@ from __future__ import annotations
 from dataclasses import dataclass, fields, replace
 from datetime import datetime
 
-from ..graph.sheet import (
-    P_CONTACT,
-    P_DESCRIPTION,
-    P_END,
-    P_GROUP,
-    P_PUBLIC,
-    P_RESULT,
-    P_START,
-    P_STATUS,
-    P_STATUS_DATE,
-    P_STATUS_PRINTED,
-    PracticeSheet,
-    sheet_from_rows,
-)
+from ..graph.sheet import SHEET_PREDICATES, PracticeSheet, sheet_columns, sheet_from_rows
 from ..graph.uris import Uris
-from ..graph.vocab import OWL, PROV, RDFS, SKOS
+from ..graph.vocab import OWL, PROV, RDFS
 from ..store.base import Store
 from ..store.state import parse_datetime
 
-PREDICATES = (P_DESCRIPTION, P_GROUP, P_PUBLIC, P_STATUS, P_STATUS_DATE, P_STATUS_PRINTED, P_START, P_END,
-              P_RESULT, P_CONTACT)
+PREDICATES = SHEET_PREDICATES
 
 
 @dataclass(frozen=True)
@@ -63,8 +49,8 @@ def read_contribution(store: Store, uris: Uris, action_uri: str) -> Contribution
     if not meta:
         return None
     predicates = ", ".join(f"<{p}>" for p in PREDICATES)
-    rows = store.select(f"SELECT ?p ?o ?n WHERE {{ GRAPH <{graph}> {{ <{action_uri}> ?p ?o }} "
-                        f"FILTER(?p IN ({predicates})) OPTIONAL {{ ?o <{SKOS.notation}> ?n }} }}")
+    rows = store.select(f"SELECT ?p ?o ?n ?l ?k WHERE {{ GRAPH <{graph}> {{ <{action_uri}> ?p ?o }} "
+                        f"FILTER(?p IN ({predicates})) {sheet_columns()} }}")
     m = meta[0]
     return Contribution(graph, m["name"] or "", parse_datetime(m["at"]), int(m["v"] or 0), sheet_from_rows(rows),
                         m.get("note"))
@@ -74,9 +60,8 @@ def read_source_sheet(store: Store, uris: Uris, action_uri: str) -> PracticeShee
     """The sheet as the source documents state it (every graph but contributions)."""
     prefix = str(uris.graph("contribution/"))
     predicates = ", ".join(f"<{p}>" for p in PREDICATES)
-    rows = store.select(f"SELECT ?p ?o ?n WHERE {{ GRAPH ?g {{ <{action_uri}> ?p ?o }} "
-                        f"FILTER(?p IN ({predicates}) && !STRSTARTS(STR(?g), \"{prefix}\")) "
-                        f"OPTIONAL {{ ?o <{SKOS.notation}> ?n }} }}")
+    rows = store.select(f"SELECT ?p ?o ?n ?l ?k WHERE {{ GRAPH ?g {{ <{action_uri}> ?p ?o }} "
+                        f"FILTER(?p IN ({predicates}) && !STRSTARTS(STR(?g), \"{prefix}\")) {sheet_columns()} }}")
     return sheet_from_rows(rows)
 
 
@@ -91,6 +76,7 @@ def current_sheet(source: PracticeSheet, contribution: Contribution | None) -> P
         changes.setdefault("status_as_printed", None)
     if own.publics:
         changes.setdefault("publics_read", ())
+    # own.partners (when stated) replace the documents' partners whole, article-20 marks included
     return replace(source, **changes)
 
 

@@ -11,7 +11,8 @@ An edit of a practice sheet is, together:
   previous version; the sheet's fields and the N-Triples as data) and a line of the audit log, in
   one database transaction;
 - ONE SPARQL update replacing the contribution's named graph (`graph/contribution/action/<nis>/
-  <programme>/<key>`): the sheet's statements about the action, and the graph's provenance
+  <programme>/<key>`): the sheet's statements about the action (its partners: `pcs:partner`, and the
+  name of a partner no document names yet, `partners.py`), and the graph's provenance
   (`prov:wasAttributedTo` an agent named by the public name, acting for the commune,
   `prov:generatedAtTime`, `prov:wasRevisionOf` the previous version, `owl:versionInfo`,
   `pcs:contentHash`), with the store's write stamp.
@@ -44,6 +45,7 @@ from ..graph.vocab import OWL, PCS, PROV, RDF, RDFS, XSD
 from ..store.base import Store
 from ..store.state import stamp_update
 from ..text import slugify
+from .partners import partner_nodes
 
 log = logging.getLogger("pcs.contrib")
 CONTRIBUTION = "contribution/"
@@ -221,6 +223,7 @@ class ContributionService:
                     now: datetime, restored_from: Version | None) -> str:
         t = Triples()
         sheet_triples(t, self.uris, action_uri, sheet)
+        partner_nodes(t, self.store, self.uris, graph, sheet.partners)
         g, agent = iri(graph), iri(self.uris.base + "agent/" + slugify(actor.public_name))
         t.add(g, iri(RDF.type), iri(PROV.Entity))
         t.add(g, iri(PROV.wasAttributedTo), agent)

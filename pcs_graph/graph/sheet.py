@@ -19,6 +19,12 @@ Predicates (subject: the action):
 - `schema:startDate`, `schema:endDate` — the period the source states (xsd:gYear, gYearMonth or date).
 - `pcs:result` "23 personnes"@fr — a figure as printed, with the sentence it comes from.
 - `pcs:contact` "…" — a contact point exactly as the source publishes it for the action or its plan.
+- `pcs:partner` → `partner/<slug of the name>` (and `pcs:article20Partner` for an article-20 partner): only
+  a commune's own update writes partners through a sheet (`pcs_graph.contrib`); the ingest writes the
+  documents' partners itself (`model.py`). A partner is read back with its `rdfs:label` and `pcs:partnerKind`.
+
+Where a commune's own update (graph `…/graph/contribution/…`) states a field, its word replaces the
+documents' for that field (`sheet_query`; `partner_pattern` does the same for the partners in any query).
 """
 
 from __future__ import annotations
@@ -29,9 +35,10 @@ from typing import Protocol
 
 from rdflib.namespace import XSD
 
+from ..text import slugify
 from .ntriples import Triples, iri, literal
 from .uris import Uris
-from .vocab import DCTERMS, PCS, SCHEMA, SKOS
+from .vocab import DCTERMS, PCS, RDFS, SCHEMA, SKOS
 
 STATUSES: dict[str, str] = {
     "planned": "prévue",
@@ -52,11 +59,36 @@ PUBLICS: dict[str, str] = {
     "allocataires-sociaux": "Allocataires sociaux",
     "tout-public": "Tout public",
 }
+PARTNER_KINDS = ("ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner")
+MAX_PARTNERS, MAX_PARTNER_NAME = 50, 200
+OWN_GRAPH = "/graph/contribution/"  # the graphs of the communes' own updates (pcs_graph.contrib)
 _ISO = re.compile(r"^(\d{4})(?:-(0[1-9]|1[0-2])(?:-(0[1-9]|[12]\d|3[01]))?)?$")
 
 P_STATUS, P_STATUS_DATE, P_STATUS_PRINTED = PCS.status, PCS.statusDate, PCS.statusAsPrinted
 P_GROUP, P_PUBLIC, P_RESULT, P_CONTACT = PCS.targetGroup, PCS.targetPublic, PCS.result, PCS.contact
 P_START, P_END, P_DESCRIPTION = SCHEMA.startDate, SCHEMA.endDate, DCTERMS.description
+P_PARTNER, P_ARTICLE20, P_PARTNER_KIND = PCS.partner, PCS.article20Partner, PCS.partnerKind
+SHEET_PREDICATES = (P_DESCRIPTION, P_GROUP, P_PUBLIC, P_STATUS, P_STATUS_DATE, P_STATUS_PRINTED, P_START, P_END,
+                    P_RESULT, P_CONTACT, P_PARTNER, P_ARTICLE20)
+
+
+@dataclass(frozen=True)
+class SheetPartner:
+    """A partner of the action: its name as written, its kind (one of PARTNER_KINDS) if stated, article 20."""
+
+    name: str
+    kind: str | None = None
+    article20: bool = False
+
+    @classmethod
+    def of(cls, value: "SheetPartner | str | dict") -> "SheetPartner":
+        """From a name, a {name, kind, article20} mapping (the API, the database) or a SheetPartner."""
+        if isinstance(value, SheetPartner):
+            return value
+        if isinstance(value, str):
+            return cls(" ".join(value.split()))
+        return cls(" ".join(str(value.get("name") or "").split()), value.get("kind") or None,
+                   bool(value.get("article20")))
 
 
 @dataclass(frozen=True)
@@ -73,6 +105,10 @@ class PracticeSheet:
     results: tuple[str, ...] = ()  # figures as printed, each with its sentence
     contact: str | None = None  # as published
     publics_read: tuple[str, ...] = field(default=())  # the words the publics were read from
+    partners: tuple[SheetPartner, ...] = ()  # names, dicts or SheetPartners: kept as SheetPartners
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "partners", tuple(SheetPartner.of(p) for p in self.partners))
 
     @property
     def empty(self) -> bool:
@@ -120,6 +156,32 @@ def validate_sheet(sheet: PracticeSheet) -> list[str]:
             errors.append(f"{name}: texte vide / empty text (omettre le champ / leave it out)")
     if any(not r.strip() for r in sheet.results):
         errors.append("results: un résultat vide / an empty result")
+    return errors + _partner_errors(sheet.partners)
+
+
+def _partner_errors(partners: tuple[SheetPartner, ...]) -> list[str]:
+    errors = []
+    if len(partners) > MAX_PARTNERS:
+        errors.append(f"partners: {len(partners)} partenaires / partners (au plus / at most {MAX_PARTNERS})")
+    seen: dict[str, str] = {}
+    for n, p in enumerate(partners, 1):
+        if not p.name:
+            errors.append(f"partners: le partenaire n° {n} n'a pas de nom / partner {n} has no name "
+                          "(un nom par partenaire / one name per partner)")
+            continue
+        if len(p.name) > MAX_PARTNER_NAME:
+            errors.append(f"partners: le nom du partenaire n° {n} a {len(p.name)} caractères / name too long "
+                          f"(au plus / at most {MAX_PARTNER_NAME}): {p.name[:40]!r}…")
+        if not any(ch.isalnum() for ch in p.name):
+            errors.append(f"partners: {p.name!r} n'a ni lettre ni chiffre / has no letter nor digit")
+        if p.kind is not None and p.kind not in PARTNER_KINDS:
+            errors.append(f"partners: type de partenaire inconnu {p.kind!r} / unknown partner kind (attendu / "
+                          f"expected: {', '.join(PARTNER_KINDS)})")
+        key = slugify(p.name)
+        if key in seen:
+            errors.append(f"partners: « {seen[key]} » et « {p.name} » désignent le même partenaire / "
+                          "the same partner twice")
+        seen.setdefault(key, p.name)
     return errors
 
 
@@ -165,6 +227,11 @@ def sheet_triples(t: Triples, uris: Uris, action_iri: str, sheet: PracticeSheet)
         t.add(a, iri(P_RESULT), literal(result, lang="fr"))
     if sheet.contact:
         t.add(a, iri(P_CONTACT), literal(sheet.contact))
+    for partner in sheet.partners:  # the partner's own name and kind: pcs_graph.contrib.partners
+        node = iri(uris.partner(partner.name))
+        t.add(a, iri(P_PARTNER), node)
+        if partner.article20:
+            t.add(a, iri(P_ARTICLE20), node)
 
 
 class SelectStore(Protocol):
@@ -173,22 +240,52 @@ class SelectStore(Protocol):
     def select(self, query: str) -> list[dict[str, str | None]]: ...
 
 
-def sheet_query(action_uri: str) -> str:
-    """The SPARQL query of an action's sheet: one row per statement (?p, ?o, and ?n the notation of a concept)."""
-    predicates = ", ".join(f"<{p}>" for p in (P_DESCRIPTION, P_GROUP, P_PUBLIC, P_STATUS, P_STATUS_DATE,
-                                              P_STATUS_PRINTED, P_START, P_END, P_RESULT, P_CONTACT))
+def sheet_query(action_uri: str, subject: str | None = None) -> str:
+    """The SPARQL query of an action's sheet: one row per statement (?p, ?o; ?n the notation of a concept;
+    ?l the label and ?k the kind of a partner). `subject`: a variable (e.g. "?a") instead of the action."""
+    s = subject or f"<{action_uri}>"
+    predicates = ", ".join(f"<{p}>" for p in SHEET_PREDICATES)
     # a commune's own update (graph …/graph/contribution/…, pcs_graph.contrib) states a field: its word
-    # replaces the documents' for that field; the other fields are the documents' (issue 18)
-    own = 'CONTAINS(STR(?g), "/graph/contribution/")'
-    return (f"SELECT DISTINCT ?p ?o ?n WHERE {{ GRAPH ?g {{ <{action_uri}> ?p ?o }} FILTER(?p IN ({predicates})) "
-            f"FILTER({own} || NOT EXISTS {{ GRAPH ?g2 {{ <{action_uri}> ?p ?x }} "
-            f"FILTER({own.replace('?g)', '?g2)')}) }}) "
-            f"OPTIONAL {{ ?o <{SKOS.notation}> ?n }} }}")
+    # replaces the documents' for that field (its partners: the documents' partners, article 20 included);
+    # the other fields are the documents' (issue 18)
+    own = f'CONTAINS(STR(?g), "{OWN_GRAPH}")'
+    return (f"SELECT DISTINCT {subject + ' ' if subject else ''}?p ?o ?n ?l ?k WHERE {{ GRAPH ?g {{ {s} ?p ?o }} "
+            f"FILTER(?p IN ({predicates})) "
+            f"FILTER({own} || NOT EXISTS {{ GRAPH ?g2 {{ {s} ?q ?x }} FILTER({own.replace('?g)', '?g2)')} "
+            f"&& (?q = ?p || (?p = <{P_ARTICLE20}> && ?q = <{P_PARTNER}>))) }}) "
+            f"{sheet_columns()} }}")
+
+
+def sheet_columns() -> str:
+    """The columns of a sheet's rows besides ?p ?o: a concept's notation (?n), a partner's label and kind."""
+    return (f"OPTIONAL {{ ?o <{SKOS.notation}> ?n }} "
+            f"OPTIONAL {{ ?o <{RDFS.label}> ?l FILTER(?p = <{P_PARTNER}>) }} "
+            f"OPTIONAL {{ ?o <{P_PARTNER_KIND}> ?k FILTER(?p = <{P_PARTNER}>) }}")
+
+
+def partner_pattern(action: str = "?a", partner: str = "?p", graph: str = "?partnerGraph") -> str:
+    """A SPARQL group binding `partner` to each current partner of `action` (and `graph` to where it is
+    stated): the commune's own partners where its update states some, else the documents'.
+
+        f"OPTIONAL {{ {partner_pattern('?a', '?p', '?pg')} ?p rdfs:label ?name
+                     OPTIONAL {{ GRAPH ?pg {{ ?a pcs:article20Partner ?p }} BIND(true AS ?art20) }} }}"
+    """
+    own = f'CONTAINS(STR({graph}), "{OWN_GRAPH}")'
+    return (f"GRAPH {graph} {{ {action} <{P_PARTNER}> {partner} }} "
+            f"FILTER({own} || NOT EXISTS {{ GRAPH ?ownPartnersGraph {{ {action} <{P_PARTNER}> ?anyOwnPartner }} "
+            f'FILTER(CONTAINS(STR(?ownPartnersGraph), "{OWN_GRAPH}")) }})')
+
+
+def article20_pattern(action: str = "?a", partner: str = "?p", graph: str = "?partnerGraph") -> str:
+    """Within `partner_pattern`'s group: `partner` is an article-20 partner where it is stated (same graph)."""
+    return f"GRAPH {graph} {{ {action} <{P_ARTICLE20}> {partner} }}"
 
 
 def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
     """The sheet from the rows of `sheet_query` (several values of a single-valued field: the first in order)."""
     values: dict[str, list[str]] = {}
+    labels: dict[str, str] = {}
+    kinds: dict[str, str] = {}
     for row in rows:
         p, o = row.get("p"), row.get("o")
         if p is None or o is None:
@@ -196,6 +293,11 @@ def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
         value = row.get("n") if p in (str(P_GROUP), str(P_STATUS)) else o
         if value is not None:
             values.setdefault(p, []).append(value)
+        if p == str(P_PARTNER):
+            if (label := row.get("l")) and (o not in labels or label < labels[o]):
+                labels[o] = label  # several spellings: the first in order
+            if kind := row.get("k"):
+                kinds[o] = kind.rsplit("#", 1)[-1]
 
     def one(p: object) -> str | None:
         found = sorted(values.get(str(p), []))
@@ -204,12 +306,15 @@ def sheet_from_rows(rows: list[dict[str, str | None]]) -> PracticeSheet:
     description = one(P_DESCRIPTION)
     results = sorted(values.get(str(P_RESULT), []))
     results.sort(key=lambda r: _place(description, r))  # in the order the description prints them
+    article20 = set(values.get(str(P_ARTICLE20), []))
+    partners = sorted((SheetPartner(labels.get(u) or u.rsplit("/", 1)[-1], kinds.get(u), u in article20)
+                       for u in set(values.get(str(P_PARTNER), []))), key=lambda sp: (sp.name.casefold(), sp.name))
     return PracticeSheet(
         description=description,
         publics=tuple(p for p in PUBLICS if p in values.get(str(P_GROUP), [])),
         status=one(P_STATUS), status_date=one(P_STATUS_DATE), status_as_printed=one(P_STATUS_PRINTED),
         start_date=one(P_START), end_date=one(P_END), results=tuple(results), contact=one(P_CONTACT),
-        publics_read=tuple(sorted(set(values.get(str(P_PUBLIC), [])))),
+        publics_read=tuple(sorted(set(values.get(str(P_PUBLIC), [])))), partners=tuple(partners),
     )
 
 
@@ -231,8 +336,7 @@ def read_sheets(store: SelectStore, action_uris: list[str]) -> dict[str, Practic
     if not action_uris:
         return {}
     values = " ".join(f"<{u}>" for u in sorted(set(action_uris)))
-    query = sheet_query("ACTION").replace("<ACTION>", "?a").replace("SELECT DISTINCT ?p ?o ?n",
-                                                                    "SELECT DISTINCT ?a ?p ?o ?n")
+    query = sheet_query("", subject="?a")
     rows: dict[str, list[dict[str, str | None]]] = {u: [] for u in action_uris}
     for row in store.select(query.replace("WHERE {", f"WHERE {{ VALUES ?a {{ {values} }}", 1)):
         rows.setdefault(row.get("a") or "", []).append(row)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 
+from ..graph.sheet import article20_pattern, partner_pattern
 from ..graph.uris import Uris
 from ..graph.vocab import PCS
 from ..store import Store
@@ -51,6 +52,7 @@ class ActionInfo:
         return any(p.article20 for p in self.partners)
 
 
+# partners: the commune's own where its update states some (pcs_graph.contrib), else the documents'
 _ACTIONS_QUERY = """
 SELECT ?a ?label ?nis ?commune ?province ?provinceNis ?programme ?status ?source ?publication ?sourceKind ?code ?typeLabel ?themeLabel
        ?ax ?axisN ?axisLabel ?desc ?ownDesc ?public ?partner ?partnerName ?partnerKind ?art20 ?band ?klass
@@ -69,10 +71,10 @@ WHERE {
   OPTIONAL { ?a pcs:axis ?ax . ?ax skos:notation ?axisN . OPTIONAL { ?ax skos:prefLabel ?axisLabel } }
   OPTIONAL { GRAPH ?descGraph { ?a dcterms:description ?desc } BIND(CONTAINS(STR(?descGraph), "/graph/contribution/") AS ?ownDesc) }
   OPTIONAL { ?a pcs:targetPublic ?public }
-  OPTIONAL { ?a pcs:partner ?partner .
+  OPTIONAL { """ + partner_pattern("?a", "?partner", "?partnerGraph") + """
              OPTIONAL { ?partner rdfs:label ?partnerName }
              OPTIONAL { ?partner pcs:partnerKind ?partnerKind }
-             BIND(EXISTS { ?a pcs:article20Partner ?partner } AS ?art20) }
+             BIND(EXISTS { """ + article20_pattern("?a", "?partner", "?partnerGraph") + """ } AS ?art20) }
 }
 """
 

@@ -15,7 +15,8 @@ Definitions (a test recomputes each by SPARQL and compares every surface):
   with or without a type: `pcs:axisStatus pcs:Inferred`), "stated" (any other axis: the source states
   it); totals axis_declared + axis_stated + axis_inferred + axis_unknown = actions;
 - per province, per commune: the action's commune; per partner kind: actions with at least one
-  partner of that kind ("none": no named partner), so an action may count for several kinds.
+  partner of that kind ("none": no named partner), so an action may count for several kinds. An
+  action's partners are its commune's own where its update states some, else its documents'.
 
 The shares per axis are shown beside those the region reported for the 1,712 actions of the
 2009-2013 plans (seed 001): 24% socio-professional insertion, 11% housing, 20% health,
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..graph.sheet import article20_pattern, partner_pattern
 from ..store import Store
 
 SHARES_2009_2013 = {
@@ -128,7 +130,8 @@ def actions_per_partner_kind(store: Store) -> list[Count]:
     return _counts(store, """
         SELECT ?key (SAMPLE(?l) AS ?label) (COUNT(DISTINCT ?a) AS ?n) WHERE {
           ?a a pcs:Action .
-          OPTIONAL { ?a pcs:partner/pcs:partnerKind ?kind . ?kind skos:prefLabel ?kl FILTER(lang(?kl) = "fr") }
+          OPTIONAL { """ + partner_pattern("?a", "?p", "?pg") + """ ?p pcs:partnerKind ?kind .
+                     ?kind skos:prefLabel ?kl FILTER(lang(?kl) = "fr") }
           BIND(COALESCE(STRAFTER(STR(?kind), "#"), "none") AS ?key)
           BIND(COALESCE(?kl, "sans partenaire nommé") AS ?l)
         } GROUP BY ?key ORDER BY DESC(?n)""")
@@ -142,8 +145,8 @@ def totals(store: Store, where: str = "") -> dict[str, int]:
                (COUNT(DISTINCT ?d) AS ?declared) (COUNT(DISTINCT ?i) AS ?inferred)
                (COUNT(DISTINCT ?u) AS ?unclassified) (COUNT(DISTINCT ?x) AS ?undated) WHERE {{
           ?a a pcs:Action ; pcs:commune ?c . {where}
-          OPTIONAL {{ ?a pcs:partner ?p }}
-          OPTIONAL {{ ?a pcs:article20Partner ?any BIND(?a AS ?a20) }}
+          OPTIONAL {{ {partner_pattern("?a", "?p", "?pg")} }}
+          OPTIONAL {{ {partner_pattern("?a", "?any", "?g20")} {article20_pattern("?a", "?any", "?g20")} BIND(?a AS ?a20) }}
           OPTIONAL {{ ?a pcs:classificationStatus pcs:Declared BIND(?a AS ?d) }}
           OPTIONAL {{ ?a pcs:classificationStatus pcs:Inferred BIND(?a AS ?i) }}
           OPTIONAL {{ ?a pcs:classificationStatus pcs:Unclassified BIND(?a AS ?u) }}

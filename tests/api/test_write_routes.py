@@ -80,6 +80,7 @@ class Example:
     own: str | None = None  # why any signed-in account may make this call (no 403 for another commune)
     files: dict[str, tuple[str, bytes, str]] | None = None  # multipart uploads: field → (name, content, type)
     prepare: Callable[["Site"], dict[str, str]] | None = None  # makes what the route names (a draft…): its params
+    again: bool = False  # prepare again before the rightful call (another route may have undone it: unpublished)
 
 
 EXAMPLES: dict[tuple[str, str], Example] = {
@@ -97,8 +98,17 @@ EXAMPLES: dict[tuple[str, str], Example] = {
     ("post", "/api/contributions/{draft}/corrections"): Example(
         prepare=draft, json={"corrections": [{"position": 2, "description": "Chaque mardi au CPAS."}]}),
     ("post", "/api/contributions/{draft}/publish"): Example(prepare=draft, expect=(201,)),
-    ("post", "/api/plans/{nis}/{programme}/unpublish"): Example(prepare=published),
+    ("post", "/api/plans/{nis}/{programme}/unpublish"): Example(prepare=published, again=True),
     ("post", "/api/plans/{nis}/{programme}/versions/{plan_version}/restore"): Example(prepare=published, expect=(201,)),
+    # the same, from the pages of « Publier mon plan » (forms with the session's CSRF token)
+    ("post", "/espace/publier"): Example(form={"commune": "{nis}", "programme": "2020-2025"},
+                                         files={"file": ("plan.docx", b"", DOCX)}, expect=(303,)),
+    ("post", "/espace/publier/{draft}/corriger"): Example(prepare=draft, form={"description_2": "Chaque mardi au CPAS."},
+                                                          expect=(303,)),
+    ("post", "/espace/publier/{draft}/publier"): Example(prepare=draft, form={}, expect=(303,)),
+    ("post", "/espace/plans/{nis}/{programme}/retirer"): Example(prepare=published, form={}, expect=(303,), again=True),
+    ("post", "/espace/plans/{nis}/{programme}/versions/{plan_version}/retablir"): Example(prepare=published, form={},
+                                                                                        expect=(303,)),
 }
 
 
@@ -233,10 +243,11 @@ def is_form(op: dict[str, Any]) -> bool:
 
 
 def call(site: Site, method: str, path: str, op: dict[str, Any], example: Example | None = None,
-         cookies: dict[str, str] | None = None, headers: dict[str, str] | None = None) -> httpx.Response:
+         cookies: dict[str, str] | None = None, headers: dict[str, str] | None = None,
+         fresh: bool = False) -> httpx.Response:
     params = {**site.params(), **(example.params if example else {})}
     if example and example.prepare:
-        if (method, path) not in site.prepared:  # once per route: the refusals write nothing
+        if (method, path) not in site.prepared or fresh:  # once per route: the refusals write nothing
             site.prepared[(method, path)] = example.prepare(site)
         params.update(site.prepared[(method, path)])
     url = site.url + re.sub(r"\{(\w+)\}", lambda m: params.get(m.group(1), "1"), path)
@@ -276,6 +287,11 @@ def test_every_write_route_refuses_whoever_may_not_write(site: Site):
             if response.status_code != expected:
                 wrong.append(f"{method.upper()} {path} as {who}: {response.status_code} (expected {expected}) "
                              f"{response.text[:120]}")
+        anonymous = checks["anonymous"][0]
+        if is_form(op) and not path.startswith("/api/") and not (  # a browser's form: a page with the way on
+                anonymous.headers.get("content-type", "").startswith("text/html")
+                and "connexion requise" in anonymous.text.lower() and 'href="/connexion?suite=/' in anonymous.text):
+            wrong.append(f"{method.upper()} {path} as anonymous: not the page « connexion requise » with its link")
     assert wrong == [], "\n".join(wrong)
 
 
@@ -290,7 +306,8 @@ def test_every_write_route_accepts_its_rightful_caller(site: Site):
         cookies, csrf = site.session(email, fresh=example.own is not None)  # signing out ends that session
         if example.form is not None:
             example = replace(example, form={**example.form, "csrf_token": csrf})
-        response = call(site, method, path, op, example, cookies=cookies, headers={"X-CSRF-Token": csrf})
+        response = call(site, method, path, op, example, cookies=cookies, headers={"X-CSRF-Token": csrf},
+                        fresh=example.again)
         if response.status_code not in example.expect:
             wrong.append(f"{method.upper()} {path}: {response.status_code} {response.text[:200]}")
     assert wrong == [], "\n".join(wrong)
@@ -443,3 +460,73 @@ def test_search_finds_the_commune_s_new_words_within_seconds(site: Site):
             break
         time.sleep(1)
     assert site.place.action in found
+
+
+def test_the_commune_s_partners_replace_the_documents_on_the_page_in_the_api_and_in_the_history(site: Site):
+    import html
+
+    rows = sparql_rows(site.url, f'SELECT ?a ?name WHERE {{ ?a a pcs:Action ; pcs:commune/pcs:nisCode "{site.place.nis}" '
+                                 '; pcs:partner/rdfs:label ?name } ORDER BY ?a ?name')
+    action, printed = rows[0].split(",", 1)  # an action whose documents name a partner (Gerpinnes' taxi social: CPAS)
+    path = action.split("/action/")[1]
+    first = httpx.patch(f"{site.url}/api/actions/{path}", headers=site.bearer, timeout=60, json={"partners": [
+        {"name": "ASBL Les Taxis Solidaires", "kind": "ASBL", "article20": True}, "Maison de quartier de Loverval"]})
+    assert first.status_code == 200, first.text
+    assert [p["name"] for p in first.json()["sheet"]["partners"]] == ["ASBL Les Taxis Solidaires",
+                                                                     "Maison de quartier de Loverval"]
+    detail = httpx.get(f"{site.url}/api/actions/{path}", params={"similar": 0}, timeout=60).json()
+    assert [(p["name"], p["kind"], p["article20"]) for p in detail["partners"]] == [
+        ("ASBL Les Taxis Solidaires", "ASBL", True), ("Maison de quartier de Loverval", None, False)]
+    assert printed not in [p["name"] for p in detail["partners"]]  # replaced, not added to
+
+    page = html.unescape(httpx.get(f"{site.url}/action/{path}", timeout=60).text)
+    row = page.split("<dt>Partenaires</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "selon Plateforme Gerpinnes (mise à jour du " in row and 'href="/partner/asbl-les-taxis-solidaires"' in row
+    assert f"les documents nommaient : {printed}" in page
+
+    second = httpx.patch(f"{site.url}/api/actions/{path}", headers=site.bearer, timeout=60,
+                         json={"partners": [printed, "Maison de quartier de Loverval"]})
+    assert second.status_code == 200, second.text
+    history = html.unescape(httpx.get(f"{site.url}/action/{path}/historique", timeout=60).text)
+    newest = history.split('id="version-', 2)[1]
+    assert "<th scope=\"row\">Partenaires</th><td><del>ASBL Les Taxis Solidaires (ASBL, art. 20) ; Maison de " \
+           f"quartier de Loverval</del></td><td><ins>{printed} ; Maison de quartier de Loverval</ins>" in newest
+
+    restored = httpx.post(f"{site.url}/api/actions/{path}/versions/{first.json()['version']['id']}/restore",
+                          headers=site.bearer, timeout=60)
+    assert restored.status_code == 200, restored.text
+    assert [p["name"] for p in restored.json()["sheet"]["partners"]] == ["ASBL Les Taxis Solidaires",
+                                                                        "Maison de quartier de Loverval"]
+    query = (f"SELECT ?l WHERE {{ GRAPH ?g {{ <{action}> pcs:partner ?p . ?p rdfs:label ?l }} "
+             "FILTER(CONTAINS(STR(?g), '/graph/contribution/')) } ORDER BY ?l")
+    assert sparql_rows(site.url, query) == ["ASBL Les Taxis Solidaires", "Maison de quartier de Loverval"]
+
+
+def test_partners_are_refused_with_the_field_named(site: Site):
+    path = site.place.action.split("/action/")[1]
+    for partners, words in (([" "], "n'a pas de nom"), (["CPAS", "cpas"], "même partenaire"),
+                            ([f"Partenaire {n}" for n in range(51)], "partners"), (["x" * 201], "partners")):
+        answer = httpx.patch(f"{site.url}/api/actions/{path}", json={"partners": partners}, headers=site.bearer,
+                             timeout=60)
+        assert answer.status_code == 422 and "partners" in answer.text and words in answer.text, answer.text
+    cookies, csrf = site.session("chef@gerpinnes.be")
+    page = httpx.post(f"{site.url}/action/{path}/fiche", cookies=cookies, timeout=60,
+                      data={"partners": "ASBL Lire\n\nasbl  lire", "csrf_token": csrf})
+    assert page.status_code == 422 and "partners" in page.text and "pas été modifiée" in page.text
+
+
+def test_the_action_page_form_states_partners_one_per_line(site: Site):
+    import html
+
+    path = site.place.action.split("/action/")[1]
+    cookies, csrf = site.session("chef@gerpinnes.be")
+    page = httpx.get(f"{site.url}/action/{path}", cookies=cookies, timeout=60).text
+    assert 'name="partners"' in page  # the editor's form has the field
+    posted = httpx.post(f"{site.url}/action/{path}/fiche", cookies=cookies, timeout=60, follow_redirects=False,
+                        data={"partners": "Bibliothèque de Gerpinnes\n  \nCentre culturel de Gerpinnes ",
+                              "csrf_token": csrf})
+    assert posted.status_code == 303, posted.text
+    page = html.unescape(httpx.get(f"{site.url}/action/{path}", timeout=60).text)
+    row = page.split("<dt>Partenaires</dt>", 1)[1].split("</dd>", 1)[0]
+    assert "selon PCS de Gerpinnes" in row and "Bibliothèque de Gerpinnes" in row and "Centre culturel" in row
+    assert "les documents ne nommaient aucun partenaire" in page

@@ -217,3 +217,85 @@ def test_two_updates_at_the_same_moment_one_is_refused_with_a_conflict(setup, mo
     monkeypatch.undo()
     assert [v.number for v in service.history(place.action)] == [first.number]
     assert read_contribution(ws.store, ws.uris, place.action).sheet.status == "running"
+
+
+# --- partners (issue 18: « description, public, status…, contact, partners ») ------------------------------
+
+def partnered_action(ws: Workspace, nis: str) -> tuple[str, list[str]]:
+    """An action of `nis` whose documents name partners, and their names."""
+    rows = ws.store.select(f'SELECT ?a ?name WHERE {{ ?a a pcs:Action ; pcs:commune/pcs:nisCode "{nis}" ; '
+                           f'pcs:partner ?p . ?p rdfs:label ?name }} ORDER BY ?a ?name')
+    action = rows[0]["a"]
+    return action, [r["name"] for r in rows if r["a"] == action]
+
+
+def test_the_commune_s_partners_replace_the_documents_partners_everywhere(setup):
+    from pcs_graph.api.catalog import Catalog
+    from pcs_graph.search.actions import load_actions
+    from pcs_graph.stats import counts
+
+    ws, db, service, place, editors = setup
+    action, printed = partnered_action(ws, place.nis)
+    before = counts.totals(ws.store)
+    service.edit_sheet(editors[place.nis], action, PracticeSheet(partners=(
+        {"name": "ASBL Les Taxis  Solidaires", "kind": "ASBL", "article20": True}, printed[0].lower())))
+
+    expected = sorted(["ASBL Les Taxis Solidaires", printed[0]], key=str.casefold)  # a known partner keeps its name
+    assert [p.name for p in read_sheet(ws.store, ws.uris, action).partners] == expected
+    assert [p.name for p in read_source_sheet(ws.store, ws.uris, action).partners] == printed  # the documents' word stays
+    assert [p.name for p in Catalog(ws.store, ws.uris).action(ws.uris.relative(action).removeprefix("action/")).partners] \
+        == expected
+    found = next(a for a in load_actions(ws.store, ws.uris) if a.uri == action)
+    assert [(p.name, p.kind, p.article20) for p in found.partners if p.name.startswith("ASBL Les")] == [
+        ("ASBL Les Taxis Solidaires", "ASBL", True)]
+    after = counts.totals(ws.store)
+    assert after["partners"] == before["partners"] + 1 and after["article20"] == before["article20"] + 1
+    assert "ASBL" in {c.key for c in counts.actions_per_partner_kind(ws.store)}
+
+    graph = read_contribution(ws.store, ws.uris, action).graph
+    described = ws.store.select(f"SELECT ?p ?l WHERE {{ GRAPH <{graph}> {{ ?p a pcs:Partner ; rdfs:label ?l }} }}")
+    assert [r["l"] for r in described] == ["ASBL Les Taxis Solidaires"]  # a new partner is named; a known one is not
+
+
+def test_a_second_commune_naming_the_same_new_partner_repeats_its_first_spelling(setup):
+    ws, db, service, place, editors = setup
+    service.edit_sheet(editors[place.nis], place.action, PracticeSheet(partners=("Maison des Jeunes de Loverval",)))
+    service.edit_sheet(editors["53053"], place.mons_action, PracticeSheet(partners=("maison des jeunes de loverval",)))
+    labels = ws.store.select(f"SELECT DISTINCT ?l WHERE {{ <{ws.uris.partner('Maison des Jeunes de Loverval')}> "
+                             "rdfs:label ?l }")
+    assert [r["l"] for r in labels] == ["Maison des Jeunes de Loverval"]  # one name, however the second typed it
+    assert service.current(place.mons_action).sheet.partners[0].name == "maison des jeunes de loverval"  # as typed
+
+
+def test_partners_are_restored_and_survive_a_reingest(setup):
+    ws, db, service, place, editors = setup
+    editor = editors[place.nis]
+    action, printed = partnered_action(ws, place.nis)
+    first = service.edit_sheet(editor, action, PracticeSheet(partners=("ASBL Les Taxis Solidaires",)))
+    service.edit_sheet(editor, action, PracticeSheet(partners=("Croix-Rouge de Gerpinnes", "CPAS de Gerpinnes")))
+    assert [p.name for p in read_sheet(ws.store, ws.uris, action).partners] == ["CPAS de Gerpinnes",
+                                                                               "Croix-Rouge de Gerpinnes"]
+    service.restore(editor, first.id)
+    assert [p.name for p in read_sheet(ws.store, ws.uris, action).partners] == ["ASBL Les Taxis Solidaires"]
+
+    source = SOURCES_2 if place.nis == GERPINNES else CORPUS_DIR / "hastiere_pcs_2020-2025.txt"
+    Ingestor.of(ws).ingest(source)
+    assert [p.name for p in read_sheet(ws.store, ws.uris, action).partners] == ["ASBL Les Taxis Solidaires"]
+    assert [p.name for p in read_source_sheet(ws.store, ws.uris, action).partners] == printed
+    assert not ws.store.ask(f"ASK {{ <{ws.uris.partner('Croix-Rouge de Gerpinnes')}> ?p ?o }}")  # gone with its version
+
+
+def test_invalid_partners_are_refused_each_named(setup):
+    ws, db, service, place, editors = setup
+    with pytest.raises(SheetInvalid) as refused:
+        service.edit_sheet(editors[place.nis], place.action, PracticeSheet(partners=(
+            "  ", "CPAS", "cpas", "x" * 201, "!!!", {"name": "ASBL Lire", "kind": "Entreprise"})))
+    errors = refused.value.errors
+    assert all(e.startswith("partners: ") for e in errors) and len(errors) == 5
+    assert any("n° 1 n'a pas de nom" in e for e in errors) and any("même partenaire" in e for e in errors)
+    assert any("201 caractères" in e for e in errors) and any("ni lettre ni chiffre" in e for e in errors)
+    assert any("'Entreprise'" in e for e in errors)
+    with pytest.raises(SheetInvalid, match="51 partenaires"):
+        service.edit_sheet(editors[place.nis], place.action,
+                           PracticeSheet(partners=tuple(f"Partenaire {n}" for n in range(51))))
+    assert versions_in_db(db) == 0

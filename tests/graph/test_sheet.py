@@ -80,3 +80,26 @@ def test_the_shapes_accept_a_sheet_and_refuse_two_statuses():
     sheet_triples(t, Uris(), ACTION, PracticeSheet(status="running"))
     report = validate_graph(t.graph())
     assert [v.path for v in report.violations if v.path in sheet_paths] == ["pcs:status"]
+
+
+def test_partners_as_names_or_mappings_are_written_and_where_a_commune_states_some_they_replace_the_documents(
+        workspace):
+    from pcs_graph.graph.sheet import SheetPartner, partner_pattern
+
+    uris = Uris()
+    sheet = PracticeSheet(partners=(" CPAS  de Ferrières", {"name": "ASBL Lire", "kind": "ASBL", "article20": True}))
+    assert sheet.partners == (SheetPartner("CPAS de Ferrières"), SheetPartner("ASBL Lire", "ASBL", True))
+    assert validate_sheet(sheet) == []
+    document, own = Triples(), Triples()
+    document.add(f"<{ACTION}>", "<https://w3id.org/pcs/ontology#partner>", f"<{uris.partner('CPAS')}>")
+    document.add(f"<{ACTION}>", "<https://w3id.org/pcs/ontology#article20Partner>", f"<{uris.partner('CPAS')}>")
+    sheet_triples(own, uris, ACTION, sheet)
+    assert f"<{uris.partner('ASBL Lire')}>" in own.text() and "article20Partner" in own.text()
+    workspace.store.update(f"INSERT DATA {{ GRAPH <{uris.document('ferrieres')}> {{ {document.text()} }} "
+                           f"GRAPH <{uris.graph('contribution/action/61019/2020-2025/stress')}> {{ {own.text()} }} "
+                           f"GRAPH <{uris.graph('registry')}> {{ <{uris.partner('ASBL Lire')}> "
+                           f"<http://www.w3.org/2000/01/rdf-schema#label> \"ASBL Lire\"@fr }} }}")
+    back = read_sheet(workspace.store, uris, ACTION)
+    assert [(p.name, p.article20) for p in back.partners] == [("ASBL Lire", True), ("cpas-de-ferrieres", False)]
+    current = workspace.store.select(f"SELECT ?p WHERE {{ {partner_pattern(f'<{ACTION}>', '?p', '?g')} }} ORDER BY ?p")
+    assert [r["p"] for r in current] == [str(uris.partner("ASBL Lire")), str(uris.partner("CPAS de Ferrières"))]
