@@ -1,13 +1,14 @@
 """Every write route of the API, walked from the OpenAPI description with each kind of caller.
 
-    anonymous → 401 · revoked or expired token → 401 · another commune's editor → 403
+    anonymous → 401 (a form of the site: the page « connexion requise » with its link to /connexion)
+    revoked or expired token → 401 · another commune's editor → 403
     a cookie request without its CSRF token → 403 · the rightful editor (or reviewer) → 2xx / 303
 
 Routes come from `/openapi.json` (so routes added later are walked too). A route that is public by
 design is listed in PUBLIC with the reason; a route without an example of a rightful call in
 EXAMPLES fails the test, naming it — nothing is skipped silently. An example gives the rightful
 caller, the body (json, form, files), the expected status, and may `prepare` what the route names
-(e.g. upload a draft with the Gerpinnes token and return {"key": …}); the refusals are checked with
+(e.g. upload a draft with the Gerpinnes token and return {"draft": …}); the refusals are checked with
 the same body and parameters, so a route whose commune is in its body is refused for that commune. Runs on a real server over a real
 store, with the accounts in SQLite and in PostgreSQL.
 """
