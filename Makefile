@@ -35,8 +35,13 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	  else echo "virtuoso missing: sudo apt-get install virtuoso-opensource-7-bin (Virtuoso store tests will be skipped)"; fi; }
 	touch $@
 
+# The suite runs on TEST_WORKERS processes (pytest-xdist), one test file per process at a time: a file's
+# module fixtures (a live server, a PostgreSQL database) stay in one process. Most of the time goes to
+# waiting on servers, subprocesses and signals, so two workers use 2 cores well.
+TEST_WORKERS ?= 2
+
 test: install-test
-	$(PY) -m pytest -q -p no:cacheprovider
+	$(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --dist loadfile
 
 bench: install
 	$(PY) bench/run_all.py
