@@ -61,4 +61,11 @@ def indexed_corpus(tmp_path_factory: pytest.TempPathFactory) -> Settings:
     return settings
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Files holding a `slow` test first (each file's own order kept): under `make test`'s two processes,
+    the long ones start at once instead of ending the run on one process while the other idles."""
+    slow_files = {item.path for item in items if item.get_closest_marker("slow")}
+    items.sort(key=lambda item: item.path not in slow_files)
+
+
 from server import live_server  # noqa: E402,F401  (a real uvicorn server: tests/server.py)
