@@ -17,6 +17,7 @@ accounts database (`services.database`, `services.accounts`) is opened here once
 from __future__ import annotations
 
 import logging
+import os
 from dataclasses import dataclass
 from typing import Any, Callable, TypeVar
 
@@ -83,7 +84,9 @@ class Services:
         self.accounts = Accounts(self.database)
         self.contributions = ContributionService(self.workspace, self.database, self.workspace.uris,
                                                  on_write=self.after_write)
-        self.rate_limits = RateLimits()
+        self.rate_limits = RateLimits(os.environ.get("PCS_RATE_LIMIT_STORAGE")
+                                      or self.settings.extra.get("rate_limit_storage"),
+                                      os.environ.get("PCS_RATE_LIMIT_PREFIX") or "pcs-graph")
         from pcs_graph.contrib.drafts import Drafts
         from pcs_graph.contrib.plans import ContributedPlans
 

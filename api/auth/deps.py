@@ -30,6 +30,7 @@ from limits.strategies import MovingWindowRateLimiter
 
 from pcs_graph.accounts.actors import Actor, can_edit
 from pcs_graph.accounts.service import constant_time_equal
+from pcs_graph.errors import PcsError
 
 from ..schemas import Error
 
@@ -185,14 +186,15 @@ def set_session_cookie(request: Request, response: Response, secret: str, max_ag
 # --- rate limits ---------------------------------------------------------------------------------
 
 class RateLimits:
-    """Moving-window limits per client address, in this process's memory (`limits`)."""
+    """Moving-window limits per client address (`limits`): in this process's memory, or in the storage
+    `storage_url` names (`redis://127.0.0.1:6379`, what replicas share: PCS_RATE_LIMIT_STORAGE)."""
 
     SIGN_IN = parse("30/minute")
     REPORT = parse("5/minute")
     REPORT_HOUR = parse("30/hour")
 
-    def __init__(self) -> None:
-        self._limiter = MovingWindowRateLimiter(MemoryStorage())
+    def __init__(self, storage_url: str | None = None, key_prefix: str = "pcs-graph") -> None:
+        self._limiter = MovingWindowRateLimiter(rate_limit_storage(storage_url, key_prefix))
 
     def hit(self, request: Request, *items: Any) -> None:
         """429 with Retry-After when the client went over one of the limits."""
@@ -205,6 +207,29 @@ class RateLimits:
                 retry = max(int(reset - time.time()) + 1, 1)
                 raise HTTPException(429, f"trop de demandes : réessayez dans {retry} s",
                                     headers={"Retry-After": str(retry)})
+
+
+def rate_limit_storage(url: str | None, key_prefix: str = "pcs-graph") -> Any:
+    """`limits`' storage for `url` (None: this process's memory); a Redis storage keeps its counts under
+    `key_prefix` (two sites sharing one Redis: two prefixes). A URL it cannot use is refused at start,
+    naming it, never silently replaced by memory (replicas would then each count apart)."""
+    if not url:
+        return MemoryStorage()
+    from limits.errors import ConfigurationError
+    from limits.storage import storage_from_string
+
+    options = {"key_prefix": key_prefix} if url.split(":", 1)[0].endswith(("redis", "rediss")) else {}
+    try:
+        storage = storage_from_string(url, **options)
+    except (ConfigurationError, ValueError) as e:
+        raise PcsError(f"PCS_RATE_LIMIT_STORAGE : stockage inutilisable ({e})") from None
+    try:
+        answers = storage.check()
+    except Exception:  # noqa: BLE001 - a storage that cannot even be asked does not answer either
+        answers = False
+    if not answers:
+        raise PcsError(f"PCS_RATE_LIMIT_STORAGE : {storage.__class__.__name__} ne répond pas")
+    return storage
 
 
 class PrivateWhenSignedIn:

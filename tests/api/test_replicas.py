@@ -6,6 +6,9 @@ start-up, as a fresh replica would); the store is a real `oxigraph serve` on loo
 
 from __future__ import annotations
 
+import os
+import re
+import secrets
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -108,3 +111,47 @@ def test_two_api_processes_on_one_remote_store_give_the_same_answers(remote_sett
                  for s in (a, b)]
         assert without_index_notes({"": after[0]}) == without_index_notes({"": after[1]})
     assert (tmp_path / "index-a").is_dir() and (tmp_path / "index-b").is_dir()  # each replica built its own
+
+
+REDIS = os.environ.get("PCS_TEST_REDIS", "redis://127.0.0.1:6379/0")
+
+
+def redis_absent() -> str | None:
+    """None when the Redis server answers; else why not (the test is then skipped with that reason)."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS, socket_connect_timeout=3).ping()
+        return None
+    except Exception as e:  # noqa: BLE001 - the reason is shown in the skip message
+        return f"no Redis server at {REDIS} ({type(e).__name__}: {str(e).strip()[:120]})"
+
+
+def failed_sign_in(client: httpx.Client, email: str) -> int:
+    token = re.search(r'name="csrf_token" value="([^"]+)"', client.get("/connexion").text).group(1)
+    return client.post("/connexion", data={"email": email, "password": "pas le bon", "csrf_token": token}).status_code
+
+
+def test_replicas_count_sign_ins_together_when_their_limits_live_in_redis(remote_settings, tmp_path):
+    """30 sign-ins a minute per address, whichever replica answers: the 31st, on either, is a 429."""
+    if redis_absent():
+        pytest.skip(redis_absent())
+    ingest(remote_settings, MONS)
+    shared = {"PCS_STORE": remote_settings.store, "PCS_RATE_LIMIT_STORAGE": REDIS,
+              "PCS_RATE_LIMIT_PREFIX": f"pcs-test-{secrets.token_hex(6)}"}  # this run's own counts
+    with ApiServer({**shared, "PCS_INDEX_DIR": str(tmp_path / "index-a")}) as a, \
+         ApiServer({**shared, "PCS_INDEX_DIR": str(tmp_path / "index-b")}) as b, \
+         httpx.Client(base_url=a.base_url, timeout=60) as to_a, httpx.Client(base_url=b.base_url, timeout=60) as to_b:
+        # a different address each time: the accounts' own lockout (10 failures of one account) stays out of it
+        statuses = [failed_sign_in(to_a if i % 2 else to_b, f"inconnu-{i}@example.be") for i in range(31)]
+    assert statuses == [401] * 30 + [429]
+
+
+def test_a_rate_limit_storage_that_cannot_be_used_is_refused_at_start_naming_it():
+    from pcs_graph.api.auth.deps import rate_limit_storage
+    from pcs_graph.errors import PcsError
+
+    with pytest.raises(PcsError, match="PCS_RATE_LIMIT_STORAGE.*unknown storage scheme"):
+        rate_limit_storage("nosuch://127.0.0.1")
+    with pytest.raises(PcsError, match="PCS_RATE_LIMIT_STORAGE : RedisStorage ne répond pas"):
+        rate_limit_storage("redis://127.0.0.1:1/0")  # nothing listens on port 1
