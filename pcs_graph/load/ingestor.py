@@ -178,10 +178,15 @@ class Ingestor:
         if triples.partners:  # the first spelling of a partner names it, in the document's French like its actions
             rows = " ".join(f"(<{uri}> {literal(name, lang='fr')} {iri(PCS[kind]) if kind else 'UNDEF'})"
                             for uri, (name, kind) in triples.partners.items())
+            # a partner a commune's update named first (pcs_graph/contrib/partners.py) keeps that name and
+            # kind: the registry repeats them, so the partner still has one label and one kind
             parts.append(
-                f"INSERT {{ GRAPH <{registry}> {{ ?p a pcs:Partner ; rdfs:label ?name ; pcs:partnerKind ?kind }} }} "
+                f"INSERT {{ GRAPH <{registry}> {{ ?p a pcs:Partner ; rdfs:label ?label ; pcs:partnerKind ?k }} }} "
                 f"WHERE {{ VALUES (?p ?name ?kind) {{ {rows} }} "
-                f"FILTER NOT EXISTS {{ GRAPH <{registry}> {{ ?p a pcs:Partner }} }} }}")
+                f"FILTER NOT EXISTS {{ GRAPH <{registry}> {{ ?p a pcs:Partner }} }} "
+                f"OPTIONAL {{ SELECT ?p (MIN(?l) AS ?known) (MIN(?kk) AS ?knownKind) WHERE {{ GRAPH ?g {{ "
+                f"?p a pcs:Partner ; rdfs:label ?l OPTIONAL {{ ?p pcs:partnerKind ?kk }} }} }} GROUP BY ?p }} "
+                f"BIND(COALESCE(?known, ?name) AS ?label) BIND(IF(BOUND(?known), ?knownKind, ?kind) AS ?k) }}")
         new = [t for t in triples.learned if t.code not in labels]
         if new:  # the first document to print a code names it
             rows = " ".join(f"(<{self.uris.action_type(t.code)}> {literal(t.label, lang='fr')})" for t in new)

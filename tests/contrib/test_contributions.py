@@ -267,6 +267,31 @@ def test_a_second_commune_naming_the_same_new_partner_repeats_its_first_spelling
     assert service.current(place.mons_action).sheet.partners[0].name == "maison des jeunes de loverval"  # as typed
 
 
+def test_a_document_naming_a_partner_a_commune_named_first_keeps_its_one_name(setup, tmp_path: Path):
+    """The commune names a new partner; a document later names it with another spelling: one label stays,
+    and it stays when the commune's next version no longer names the partner."""
+    from pcs_graph.graph.sheet import SheetPartner
+    from pcs_graph.graph.vocab import PCS
+
+    ws, db, service, place, editors = setup
+    partner = ws.uris.partner("ASBL Les Taxis Solidaires")
+    service.edit_sheet(editors[place.nis], place.action,
+                       PracticeSheet(partners=(SheetPartner("ASBL Les Taxis Solidaires", kind="ASBL"),)))
+    document = tmp_path / "wellin_taxis.csv"
+    document.write_text("commune,nis_code,programme,action_label_as_published,partners,axis_as_stated,note,source,source_kind\n"
+                        "Wellin,84075,2020-2025,Taxi social des aînés,Asbl les taxis solidaires,,,"
+                        "https://www.wellin.be/taxi,commune-page\n", encoding="utf-8")
+    Ingestor.of(ws).ingest(document)
+
+    def names() -> list[tuple[str, str | None]]:
+        rows = ws.store.select(f"SELECT DISTINCT ?l ?k WHERE {{ <{partner}> rdfs:label ?l OPTIONAL {{ <{partner}> pcs:partnerKind ?k }} }}")
+        return [(r["l"], r["k"]) for r in rows]
+
+    assert names() == [("ASBL Les Taxis Solidaires", str(PCS["ASBL"]))]  # the commune's spelling, one kind
+    service.edit_sheet(editors[place.nis], place.action, PracticeSheet(partners=("CPAS de Gerpinnes",)))
+    assert [name for name, _ in names()] == ["ASBL Les Taxis Solidaires"]  # the document's registry entry names it now
+
+
 def test_partners_are_restored_and_survive_a_reingest(setup):
     ws, db, service, place, editors = setup
     editor = editors[place.nis]
