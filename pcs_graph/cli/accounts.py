@@ -1,10 +1,11 @@
-"""`pcs users …`, `pcs tokens …`, `pcs backup DIR`, `pcs restore DIR`: accounts and safekeeping.
+"""`pcs users …`, `pcs tokens …`, `pcs drafts purge`, `pcs backup DIR`, `pcs restore DIR`: accounts and safekeeping.
 
     pcs users add chef@gerpinnes.be --role editor --commune 52025     # prints a one-time invitation link
     pcs users list            pcs users disable chef@gerpinnes.be       pcs users invite chef@gerpinnes.be
     pcs tokens add --commune 52025 --name "Plateforme X"             # the token, shown once
     pcs tokens list           pcs tokens revoke 3
     pcs backup /backups/2026-12-02     pcs restore /backups/2026-12-02 --store /data/new-store
+    pcs drafts purge --older-than 90   # uploaded drafts never published, untouched for 90 days
 
 The database is the one `pcs serve` uses (SQLite beside the store, or PCS_DATABASE_URL); these
 commands work while the server runs. Secrets are printed once and never stored in clear.
@@ -143,6 +144,22 @@ def register(app: typer.Typer) -> None:
         finally:
             accounts.db.close()
         console.print(f"Jeton n° {token_id} révoqué.")
+
+    drafts = typer.Typer(help="Brouillons de plans déposés (jamais publiés).", no_args_is_help=True)
+    app.add_typer(drafts, name="drafts")
+
+    @drafts.command("purge")
+    def drafts_purge(days: Annotated[int, typer.Option("--older-than", min=1, help="jours sans modification")] = 90,
+                     store: StoreOpt = None, database: DatabaseOpt = None) -> None:
+        """Supprime les brouillons jamais publiés (en cours ou abandonnés) non modifiés depuis N jours."""
+        from ..contrib.drafts import Drafts
+
+        db = Database.open(database or default_database_url(settings_for(store)))
+        try:
+            deleted = Drafts(db).purge(timedelta(days=days), by="administrateur (pcs drafts purge)")
+        finally:
+            db.close()
+        console.print(f"{deleted} brouillon(s) supprimé(s) : jamais publiés, non modifiés depuis {days} jours.")
 
     @app.command("backup")
     def backup_command(folder: Path, store: StoreOpt = None, database: DatabaseOpt = None) -> None:

@@ -6,6 +6,7 @@
     drafts.correct(actor, draft.key, [Correction(position=3, accept_suggestion=True),
                                       Correction(position=4, description="Un atelier pour les 0-3 ans")])
     drafts.get(actor, draft.key).actions[3].label       # the corrected label; `label_printed` is kept
+    drafts.purge(timedelta(days=90), by="administrateur")  # drafts never published, untouched for 90 days
 
 A draft is a row of the database (`pcs_graph.accounts.drafts.Draft`), never a statement of the store:
 nothing here writes RDF. Only editors of the draft's commune (and reviewers) may see or change it;
@@ -18,7 +19,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -26,7 +27,7 @@ from sqlalchemy import select
 from ..accounts.actors import Actor, can_edit
 from ..accounts.db import Database
 from ..accounts.drafts import Draft
-from ..accounts.models import utcnow
+from ..accounts.models import AuditEntry, utcnow
 from ..errors import InvalidCodeError, PcsError
 from ..graph.nomenclature import parse_code
 from ..graph.records import PlanDocument
@@ -194,6 +195,21 @@ class Drafts:
             if row.state == "draft":
                 row.state, row.updated_at = "discarded", utcnow()
             return view(row)
+
+    def purge(self, older_than: timedelta, by: str, now: datetime | None = None) -> int:
+        """Delete the drafts never published (still a draft, or abandoned) untouched for `older_than`; one
+        line of the audit log says how many, by whom. Published drafts stay: a plan version points to its
+        draft. Returns how many were deleted."""
+        if older_than <= timedelta(0):
+            raise PcsError("la durée doit être positive (attendu : au moins un jour)")
+        limit = (now or utcnow()) - older_than
+        with self.db.session() as s:
+            rows = s.scalars(select(Draft).where(Draft.state.in_(("draft", "discarded")), Draft.updated_at < limit)).all()
+            for row in rows:
+                s.delete(row)
+            s.add(AuditEntry(actor_name=by, what="draft.purge", target="drafts",
+                             detail={"deleted": len(rows), "untouched_since": limit.isoformat()}))
+            return len(rows)
 
     def _row(self, s: Any, actor: Actor, key: str) -> Draft:
         row = s.scalar(select(Draft).where(Draft.key == key))

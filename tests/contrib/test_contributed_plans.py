@@ -11,6 +11,7 @@ from pcs_graph.accounts.models import utcnow
 from pcs_graph.contrib.drafts import Correction, CorrectionInvalid, Drafts
 from pcs_graph.contrib.plans import ContributedPlans
 from pcs_graph.contrib.service import Forbidden
+from pcs_graph.errors import PcsError
 from pcs_graph.ingest.safety import UploadLimits, check_upload
 from pcs_graph.ingest.sandbox import parse_upload
 from databases import database_url  # noqa: F401 - fixture
@@ -55,6 +56,36 @@ def test_a_draft_lists_the_actions_in_order_with_their_lines_and_stays_out_of_th
     assert workspace.store.select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }") == before
     assert [d.key for d in Drafts(db).mine(EDITOR)] == [draft.key] and Drafts(db).mine(MONS) == []
     assert [d.key for d in Drafts(db).mine(REVIEWER)] == [draft.key]
+
+
+def test_drafts_never_published_and_untouched_for_90_days_are_purged_with_an_audit_line(db, tmp_path):
+    from datetime import timedelta
+
+    from sqlalchemy import select, update
+    from typer.testing import CliRunner
+
+    from pcs_graph.accounts.drafts import Draft
+    from pcs_graph.accounts.models import AuditEntry
+    from pcs_graph.cli.main import app
+
+    drafts = Drafts(db)
+    old, abandoned, published, recent = (upload(drafts, tmp_path).key for _ in range(4))
+    drafts.discard(EDITOR, abandoned)
+    long_ago = utcnow() - timedelta(days=100)
+    with db.session() as s:
+        s.execute(update(Draft).where(Draft.key.in_([old, abandoned, published])).values(updated_at=long_ago))
+        s.execute(update(Draft).where(Draft.key == published).values(state="published"))
+
+    assert drafts.purge(timedelta(days=90), by="administrateur") == 2
+    with db.session() as s:
+        assert sorted(s.scalars(select(Draft.key)).all()) == sorted([published, recent])  # a plan version points to it
+        line = s.scalars(select(AuditEntry).where(AuditEntry.what == "draft.purge")).one()
+        assert (line.actor_name, line.detail["deleted"]) == ("administrateur", 2)
+    with pytest.raises(PcsError, match="positive"):
+        drafts.purge(timedelta(0), by="administrateur")
+
+    done = CliRunner().invoke(app, ["drafts", "purge", "--older-than", "1", "--database", db.url])
+    assert done.exit_code == 0 and "0 brouillon(s) supprimé(s)" in done.output, done.output
 
 
 def test_corrections_keep_what_was_printed_and_are_refused_whole_when_one_is_wrong(workspace, db, tmp_path):
