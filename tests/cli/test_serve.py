@@ -24,7 +24,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
 from synthetic_export import write_export  # noqa: E402
 
 PCS = str(Path(sys.executable).with_name("pcs"))
-ACTIONS = 900
+ACTIONS = 600
 COUNT = quote("SELECT (COUNT(?a) AS ?n) WHERE { ?a a <https://w3id.org/pcs/ontology#Action> }")
 
 
