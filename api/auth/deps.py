@@ -221,8 +221,8 @@ def rate_limit_storage(url: str | None, key_prefix: str = "pcs-graph") -> Any:
     options = {"key_prefix": key_prefix} if url.split(":", 1)[0].endswith(("redis", "rediss")) else {}
     try:
         storage = storage_from_string(url, **options)
-    except (ConfigurationError, ValueError) as e:
-        raise PcsError(f"PCS_RATE_LIMIT_STORAGE : stockage inutilisable ({e})") from None
+    except (ConfigurationError, ValueError) as e:  # the message may quote the URL: never its password
+        raise PcsError(f"PCS_RATE_LIMIT_STORAGE : stockage inutilisable ({str(e).replace(url, _without_password(url))})") from None
     try:
         answers = storage.check()
     except Exception:  # noqa: BLE001 - a storage that cannot even be asked does not answer either
@@ -230,6 +230,15 @@ def rate_limit_storage(url: str | None, key_prefix: str = "pcs-graph") -> Any:
     if not answers:
         raise PcsError(f"PCS_RATE_LIMIT_STORAGE : {storage.__class__.__name__} ne répond pas")
     return storage
+
+
+def _without_password(url: str) -> str:
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.password:
+        return url
+    return urlunsplit(parts._replace(netloc=parts.netloc.replace(f":{parts.password}@", ":***@", 1)))
 
 
 class PrivateWhenSignedIn:

@@ -151,7 +151,8 @@ def test_a_rate_limit_storage_that_cannot_be_used_is_refused_at_start_naming_it(
     from pcs_graph.api.auth.deps import rate_limit_storage
     from pcs_graph.errors import PcsError
 
-    with pytest.raises(PcsError, match="PCS_RATE_LIMIT_STORAGE.*unknown storage scheme"):
-        rate_limit_storage("nosuch://127.0.0.1")
+    with pytest.raises(PcsError, match="PCS_RATE_LIMIT_STORAGE.*unknown storage scheme") as refused:
+        rate_limit_storage("reddis://:un-secret@127.0.0.1:6379/0")  # a typo in the scheme
+    assert "un-secret" not in str(refused.value) and ":***@127.0.0.1" in str(refused.value)
     with pytest.raises(PcsError, match="PCS_RATE_LIMIT_STORAGE : RedisStorage ne répond pas"):
         rate_limit_storage("redis://127.0.0.1:1/0")  # nothing listens on port 1
