@@ -15,6 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from pcs_graph.errors import PcsError
 from pcs_graph.graph.likeness import SIZE_BAND_LABELS, URBAN_RURAL_LABELS
+from pcs_graph.graph.sheet import PARTNER_KINDS
 from pcs_graph.graph.sources import SOURCE_KINDS
 from pcs_graph.search.engine import SearchNotReady
 from pcs_graph.search.types import SearchFilters, SearchResults
@@ -29,7 +30,6 @@ from .tabular import download_links
 PAGE_SIZE = 10
 MAX_PAGE = 500
 MAX_QUERY_LENGTH = 512
-PARTNER_KINDS = ("ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner")
 STATUSES = ("declared", "inferred", "unclassified")
 TRUE, FALSE = ("true", "1", "oui", "yes", "on"), ("false", "0", "non", "no")
 

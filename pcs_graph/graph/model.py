@@ -24,13 +24,12 @@ from .ntriples import Triples, iri, literal
 from .programmes import Programmes
 from .records import ActionRecord, PlanDocument, Publication
 from .reference import joint_plan_leads
-from .sheet import PracticeSheet, sheet_triples
+from .sheet import PARTNER_KINDS, PracticeSheet, sheet_triples
 from .sources import publication_date, source_kind
 from .uris import Uris
 from .vocab import DCTERMS, PCS, PROV, RDF, RDFS, SKOS
 
 FR = "fr"
-PARTNER_KINDS = {"ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner"}
 UNDATED = "undated"  # the period segment of the URIs of actions whose source gives no programme
 
 A = iri(RDF.type)

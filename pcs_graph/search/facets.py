@@ -11,11 +11,11 @@ import numpy as np
 
 from ..config import PROGRAMMES
 from ..graph.likeness import SIZE_BAND_LABELS, URBAN_RURAL_LABELS
+from ..graph.sheet import PARTNER_KINDS
 from ..graph.sources import SOURCE_KIND_LABELS
 from .actions import ActionInfo
 from .types import FacetValue
 
-PARTNER_KINDS = ("ASBL", "CPAS", "CommuneService", "PublicBody", "School", "OtherPartner")
 PARTNER_KIND_LABELS = {"ASBL": "ASBL", "CPAS": "CPAS", "CommuneService": "Service communal",
                        "PublicBody": "Organisme public", "School": "École", "OtherPartner": "Autre partenaire"}
 STATUSES = {"declared": "Code déclaré", "inferred": "Type inféré", "unclassified": "Non classée"}
