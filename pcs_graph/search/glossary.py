@@ -39,10 +39,10 @@ def expansion_text(word: str) -> str | None:
 
 def glossary_notes(words: Iterable[str]) -> tuple[str, ...]:
     """The expansions of the acronyms among matched words or phrases (each once, in order)."""
-    found = []
+    glossary, found = load_glossary(), []
     for phrase in words:
         for word in phrase.replace("→", " ").split():
-            text = expansion_text(word.strip("«»()[],;:.!?\"'"))
+            text = glossary.expansion(word.strip("«»()[],;:.!?\"'"))
             if text:
                 found.append(text)
     return tuple(dict.fromkeys(found))

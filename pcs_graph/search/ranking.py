@@ -100,22 +100,18 @@ def _fuse(r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarra
 def theme_feedback(fused: np.ndarray, matched: np.ndarray, columns: FacetColumns, r: Ranking) -> np.ndarray:
     """Actions of the best-scoring themes inherit part of their theme's best score: the nomenclature
     groups what answers the same need ("Rencontre dans un lieu de convivialité" next to "personnes isolées")."""
-    themes = columns.ids["theme"]
-    empty = columns.values["theme"].index("") if "" in columns.values["theme"] else -1
-    best: dict[int, float] = {}
-    for i in top(fused, matched, 200):  # a top theme's best action is among the best actions
-        t = int(themes[i])
-        if t != empty and t not in best:
-            best[t] = float(fused[i])
-            if len(best) == r.feedback_themes:
-                break
-    if not best:
+    themes = columns.groups["theme"]
+    best = themes.best(fused, matched)  # per theme, its best matched action's score
+    if "" in columns.values["theme"]:
+        best[columns.values["theme"].index("")] = -np.inf  # no theme is not a theme
+    chosen = [int(t) for t in np.argsort(-best, kind="stable")[:r.feedback_themes] if np.isfinite(best[t])]
+    if not chosen:
         return fused
     scale = _max(fused, matched) or 1.0
     out = fused.astype(np.float64)  # a copy, in float64 as the bonus is
-    for t, value in best.items():  # only the rows of the (two) best themes change
-        rows = np.flatnonzero((themes == t) & matched)
-        out[rows] += r.theme_feedback * (value / scale)
+    for t in chosen:  # only the rows of the (two) best themes change
+        rows = themes.rows(t)
+        out[rows[matched[rows]]] += r.theme_feedback * (best[t] / scale)
     return out
 
 
@@ -139,7 +135,10 @@ def minmax(values: np.ndarray, allowed: np.ndarray) -> np.ndarray:
 
 def top(scores: np.ndarray, matched: np.ndarray, k: int) -> list[int]:
     """Indices of the k best matched rows, best first (ties: index order, so results are stable)."""
-    candidates = np.flatnonzero(matched)
+    if len(scores) > k and matched.all():  # every row: no selection to copy
+        candidates = np.argpartition(-scores, k - 1)[:k]
+    else:
+        candidates = np.flatnonzero(matched)
     if len(candidates) > k:
         part = np.argpartition(-scores[candidates], k - 1)[:k]
         candidates = candidates[part]

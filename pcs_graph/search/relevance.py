@@ -25,6 +25,7 @@ import numpy as np
 
 from .actions import ActionInfo
 from .closewords import CloseWords
+from .groups import Groups
 from .lexical import FrenchAnalyzer, SynonymExpander
 
 MODEL_FILE = Path(__file__).with_name("data") / "relevance.json"
@@ -127,31 +128,42 @@ class Evidence:
     def main_need(self, concepts: list[Concept]) -> np.ndarray:
         """Per action, how far it meets the query's most informative need (1: in its own words or a
         synonym; in part: a word of close meaning; 0: not at all)."""
-        if not concepts:
-            return np.zeros(self.size, dtype=np.float32)
-        return self.coverage([max(concepts, key=lambda c: c.weight)])
+        return self.needs_met(concepts)[1]
 
     def coverage(self, concepts: list[Concept]) -> np.ndarray:
         """Per action, the weighted share of the query's needs its label or description meets (0..1)."""
-        met = np.zeros(self.size, dtype=np.float32)
+        return self.needs_met(concepts)[0]
+
+    def needs_met(self, concepts: list[Concept]) -> tuple[np.ndarray, np.ndarray]:
+        """coverage(concepts) and main_need(concepts), each need's rows looked up once."""
+        met, main = np.zeros(self.size, dtype=np.float32), np.zeros(self.size, dtype=np.float32)
         total = sum(c.weight for c in concepts)
         if not total:
-            return met
-        partial = np.float32(self.DESCRIPTION_CREDIT)
+            return met, main
+        first = max(concepts, key=lambda c: c.weight)
         for c in concepts:
-            credit = np.zeros(self.size, dtype=np.float32)  # 1: in the label; DESCRIPTION_CREDIT: description only
-            for _, stems in c.alternatives:
-                rows = self._rows_with_all(stems)
-                if len(rows):
-                    np.maximum.at(credit, rows, partial)
-                    credit[self._rows_with_all(stems, self.in_labels)] = 1.0
-            for stem, share in c.close:  # a word of close meaning: in part
-                for postings, factor in ((self.postings, partial), (self.in_labels, np.float32(1.0))):
-                    rows = postings.get(stem)
-                    if rows is not None:
-                        np.maximum.at(credit, rows, np.float32(share) * factor)
+            credit = self._credit(c)
             met += c.weight * credit
-        return met / total
+            if c is first:
+                main = credit
+        return met / total, main
+
+    def _credit(self, c: Concept) -> np.ndarray:
+        """Per action, how far it meets one need: 1 in its label, DESCRIPTION_CREDIT in its description only,
+        a share for a word of close meaning (posting lists hold each row once: plain fancy indexing)."""
+        partial = np.float32(self.DESCRIPTION_CREDIT)
+        credit = np.zeros(self.size, dtype=np.float32)
+        for _, stems in c.alternatives:
+            rows = self._rows_with_all(stems)
+            if len(rows):
+                credit[rows] = np.maximum(credit[rows], partial)
+                credit[self._rows_with_all(stems, self.in_labels)] = 1.0
+        for stem, share in c.close:  # a word of close meaning: in part
+            for postings, factor in ((self.postings, partial), (self.in_labels, np.float32(1.0))):
+                rows = postings.get(stem)
+                if rows is not None:
+                    credit[rows] = np.maximum(credit[rows], np.float32(share) * factor)
+        return credit
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
         text = visible_text(action)
@@ -267,11 +279,10 @@ FEATURES = ("bias", "cosine", "coverage", "cosine - best cosine", "BM25 / best B
             "ranking score / best", "main need met")
 
 
-def theme_best(cosine: np.ndarray, theme_ids: np.ndarray, no_theme: int) -> np.ndarray:
+def theme_best(cosine: np.ndarray, themes: Groups, no_theme: int) -> np.ndarray:
     """Per action, the best cosine of its theme's actions: the nomenclature groups what answers one need."""
-    best = np.full(int(theme_ids.max()) + 1 if len(theme_ids) else 0, -1.0, dtype=np.float64)
-    np.maximum.at(best, theme_ids, cosine.astype(np.float64))
-    return np.where(theme_ids == no_theme, cosine, best[theme_ids])
+    best = themes.best(cosine)
+    return np.where(themes.ids == no_theme, cosine, best[themes.ids])
 
 
 def features(inputs: RelevanceInputs) -> np.ndarray:
