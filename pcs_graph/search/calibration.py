@@ -50,7 +50,7 @@ def calibration_features(share: float, cosine: float, margin: float) -> list[flo
 # --- the axis of an action with no type (fitted by bench/axis_quality.py) ------------------------
 
 AXIS_CALIBRATION_FILE = Path(__file__).with_name("data") / "axis_calibration.json"
-OLD_AXIS_CALIBRATION_FILE = Path(__file__).with_name("data") / "axis_calibration_2014_2019.json"  # axes.OldAxisScorer
+OLD_AXIS_CALIBRATION_FILE = Path(__file__).with_name("data") / "axis_calibration_2014_2019.json"  # axes.old_axis_guess
 AXIS_FEATURES = ("bias", "axis share", "lead over the next axis")
 
 

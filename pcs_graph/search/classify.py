@@ -28,8 +28,9 @@ from ..store import Store
 from ..store.state import stamp_update
 from ..store.workspace import Workspace
 from ..text import fold
-from .axes import AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, inferred_axis_triples, infer_axes
-from .calibration import AxisCalibration, Calibration
+from .axes import (AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, inferred_axis_triples, infer_axes,
+                   old_axis_guess)
+from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration, Calibration
 from .embedders import Embedder
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
@@ -98,6 +99,7 @@ class Classifier:
         self.axes = axes
         self.calibration = Calibration.load(embedder.name) if calibrate else None
         self.axis_calibration = AxisCalibration.load(embedder.name) if calibrate else None
+        self.old_axis_calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE) if calibrate else None
         self.analyzer = FrenchAnalyzer()
         self.expander = SynonymExpander(self.analyzer)
         self._lexical = LexicalIndex.build([" ".join(t.prototypes) for t in types], self.analyzer)
@@ -220,6 +222,10 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         combined = np.array([max(axis_sim.get(n, 0.0), best_type[n]) for n in numbers])
         return {n: float(p) for n, p in zip(numbers, _softmax(combined, self.TEMPERATURE))} if numbers else {}
 
+    def old_axis(self, text: str) -> AxisGuess:
+        """The text's axis among the 4 of 2014-2019 (axes.old_axis_guess of its shares of the 7 axes)."""
+        return old_axis_guess(self.score(text, k=1).axis_shares)
+
     def classify(self, text: str, k: int = 5) -> list[Candidate]:
         return list(self.score(text, k).candidates)
 
@@ -305,7 +311,7 @@ def classify_unclassified(ws: Workspace, classifier: Classifier, axes: bool = Tr
             return AxisGuess(scored.axis, scored.axis_confidence, scored.axis_lead)
 
         outcome = infer_axes(ws, guess, classifier.axis_calibration, f"{AXIS_METHOD} (modèle {classifier.embedder.name})",
-                             classifier.embedder if classifier.axis_calibration is not None else None, skip)
+                             classifier.old_axis, classifier.old_axis_calibration, skip)
     return ClassificationOutcome(len(assigned), len(decisions) - len(assigned), tuple(decisions), outcome)
 
 

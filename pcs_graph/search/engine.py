@@ -117,7 +117,7 @@ class SearchEngine:
 
     def with_ranking(self, ranking: Ranking) -> "SearchEngine":
         """The same engine (same model, index and metadata) ranking another way: for benchmarks."""
-        clone = object.__new__(SearchEngine)
+        clone = object.__new__(type(self))  # a subclass keeps its own loading (bench/search_speed.py)
         clone.__dict__.update(self.__dict__)
         clone.ranking = ranking
         return clone
