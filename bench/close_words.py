@@ -64,12 +64,13 @@ def stem_vectors(analyzer: FrenchAnalyzer) -> tuple[list[str], np.ndarray]:
 
 def sector_stems(analyzer: FrenchAnalyzer) -> set[str]:
     """The stems an action of the sector may be written with: every word of the bundled documents (and of
-    the public-source table not bundled yet) and of the synonym list."""
-    from pcs_graph.search.lexical import SYNONYMS_FILE
+    the public-source table not bundled yet) and of the glossary's synonym groups."""
+    from pcs_graph.search.lexical import sector_groups
 
-    paths = [p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".csv")] + [SYNONYMS_FILE]
+    paths = [p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".csv")]
     paths += [p for p in EXTRA if p.is_file() and not (ROOT / "corpus" / p.name).exists()]
-    return {t for p in paths for t in analyzer.terms(p.read_text(encoding="utf-8"))}
+    texts = [p.read_text(encoding="utf-8") for p in paths] + [" ".join(group) for group in sector_groups()]
+    return {t for text in texts for t in analyzer.terms(text)}
 
 
 EXTRA = (ROOT.parent / "shared" / "data" / "pcs_actions_public_sources_2.csv",)

@@ -106,6 +106,8 @@ async def api_routes(client: httpx.AsyncClient) -> list[str]:
         return []
     routes = []
     for path, ops in spec.get("paths", {}).items():
+        if "401" in ops.get("get", {}).get("responses", {}):
+            continue  # a signed-in caller's own data (/api/contributions: my drafts), not what visitors load
         if "get" in ops and path.startswith("/api/") and "{" not in path and path != "/api/search":
             routes.append(path)
         elif "get" in ops and path in ("/api/communes/{nis}", "/api/communes/{code}"):

@@ -66,6 +66,6 @@ def test_the_build_prints_no_warning_and_the_wheel_holds_every_package_file(tmp_
     assert build_warnings(build.stdout + build.stderr) == []
     names = set(zipfile.ZipFile(next((tmp_path / "dist").glob("pcs_graph-*.whl"))).namelist())
     assert {"pcs_graph/api/templates/base.html", "pcs_graph/api/static/pcs.css",
-            "pcs_graph/search/data/synonyms.txt", "pcs_graph/py.typed"} <= names
+            "pcs_graph/search/data/close_words.tsv", "pcs_graph/py.typed"} <= names
     assert any(n.startswith("pcs_graph/api/queries/") and n.endswith(".rq") for n in names)
     assert expected_files() - names == set()

@@ -1,12 +1,12 @@
 """What search takes from the sector's glossary (ontology/glossary.ttl): synonym groups and acronym expansions.
 
-    extra_groups(load_synonym_groups())     # the glossary's terms no synonym group holds yet: ('CPAS', 'centre public…')
+    search_groups()                         # every concept's labels: ('aînés', 'personnes âgées', …), ('CPAS', …)
     expansion_text("IST")                   # 'IST = infections sexuellement transmissibles'
     glossary_notes(["IST", "gym"])          # ('IST = infections sexuellement transmissibles',)
 
-The query expansion (`lexical.SynonymExpander`) reads the groups of data/synonyms.txt, then those of
-the glossary's terms whose labels no group already holds (so each acronym reaches its words in full,
-and they reach it); explanations name the expansion of a matched acronym.
+The glossary is the one list of synonyms: the query expansion (`lexical.SynonymExpander`) reads each
+concept's labels as a group (its synonym groups, and each acronym with its words in full), and
+explanations name the expansion of a matched acronym. Editing a concept changes what search expands.
 """
 
 from __future__ import annotations
@@ -14,22 +14,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..graph.glossary import load_glossary
-from ..text import fold
 
 
-def _key(label: str) -> str:
-    return fold(label).lower().strip()
-
-
-def extra_groups(groups: tuple[tuple[str, ...], ...]) -> tuple[tuple[str, ...], ...]:
-    """The glossary terms' label groups that are not already inside one of `groups` (compared accents and case folded)."""
-    known = [{_key(m) for m in group} for group in groups]
-    out = []
-    for labels in load_glossary().groups():
-        wanted = {_key(m) for m in labels}
-        if not any(wanted <= group for group in known):
-            out.append(labels)
-    return tuple(out)
+def search_groups() -> tuple[tuple[str, ...], ...]:
+    """Each glossary concept's labels (prefLabel first): the groups the query expansion reads."""
+    return load_glossary().groups()
 
 
 def expansion_text(word: str) -> str | None:

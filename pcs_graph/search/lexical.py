@@ -5,8 +5,8 @@
     lexical = LexicalIndex.build(["Activités de rencontre pour personnes isolées", ...], analyzer)
     lexical.scores(analyzer.terms("isolement"))                     # one BM25 score per document
 
-Query-side synonyms of the social sector (`SynonymExpander`, groups in data/synonyms.txt and the acronyms
-and terms of the glossary, ontology/glossary.ttl) let
+Query-side synonyms of the social sector (`SynonymExpander`: the synonym groups, acronyms and terms of
+the glossary, ontology/glossary.ttl, one group per concept) let
 "solitude des aînés" reach "personnes isolées" and "personnes âgées" without touching what is indexed.
 """
 
@@ -51,25 +51,11 @@ class FrenchAnalyzer:
         return self._stemmer.stemWord(word)
 
 
-SYNONYMS_FILE = Path(__file__).with_name("data") / "synonyms.txt"
-
-
-def load_synonym_groups(path: Path = SYNONYMS_FILE) -> tuple[tuple[str, ...], ...]:
-    """The groups of interchangeable phrasings of the sector: one line each, members separated by " | "."""
-    groups = []
-    for line in path.read_text(encoding="utf-8").splitlines():
-        line = line.strip()
-        if line and not line.startswith("#"):
-            groups.append(tuple(m.strip() for m in line.split("|") if m.strip()))
-    return tuple(groups)
-
-
 def sector_groups() -> tuple[tuple[str, ...], ...]:
-    """The groups of data/synonyms.txt, then the glossary's terms (ontology/glossary.ttl) no group holds yet."""
-    from .glossary import extra_groups
+    """The synonym groups of the sector: each concept of the glossary (ontology/glossary.ttl), its labels."""
+    from .glossary import search_groups
 
-    groups = load_synonym_groups()
-    return groups + extra_groups(groups)
+    return search_groups()
 
 
 @dataclass(frozen=True)
@@ -95,21 +81,23 @@ class SynonymExpander:
         self._groups = [[(member, tuple(analyzer.terms(member))) for member in group] for group in groups]
 
     def expand(self, query: str) -> Expansion:
+        """The groups' members the query names (in the query's order), and what each one adds. Within a
+        group the longest member wins ("recherche d'emploi", not "emploi"), then the one the query names
+        first, then the one written as the query writes it ("sans-abri", not "sans abri"): the answer
+        does not depend on the order of the groups or of their members in the glossary."""
         terms = self.analyzer.terms(query)
         joined = f" {' '.join(terms)} "
-        phrases: list[str] = []
-        triggers: list[str] = []
-        pairs: list[tuple[str, str]] = []
+        written = fold(query).lower()
+        hits: list[tuple[int, str, list[str]]] = []  # (position in the query, trigger, the members it adds)
         for group in self._groups:
-            found = [(m, t) for m, t in group if t and f" {' '.join(t)} " in joined]
+            found = [(m, t, joined.index(f" {' '.join(t)} ")) for m, t in group if t and f" {' '.join(t)} " in joined]
             if not found:
                 continue
-            hit = max(found, key=lambda mt: len(mt[1]))[0]  # the longest: "recherche d'emploi", not "emploi"
-            triggers.append(hit)
-            added = [m for m, t in group if m != hit and not set(t) <= set(terms)]
-            phrases.extend(added)
-            pairs.extend((hit, m) for m in added)
-        return Expansion(tuple(phrases), tuple(triggers), tuple(pairs))
+            hit, _, at = min(found, key=lambda mta: (-len(mta[1]), mta[2], fold(mta[0]).lower() not in written, mta[0]))
+            hits.append((at, hit, [m for m, t in group if m != hit and not set(t) <= set(terms)]))
+        hits.sort(key=lambda h: h[0])
+        return Expansion(tuple(m for _, _, added in hits for m in added), tuple(hit for _, hit, _ in hits),
+                         tuple((hit, m) for _, hit, added in hits for m in added))
 
 
 class LexicalIndex:

@@ -24,7 +24,7 @@ from .bridge import TypeBridge
 from .facets import FacetColumns
 from .filters import FilterResolver
 from .index import IndexReport, SearchIndex
-from .lexical import FrenchAnalyzer, load_synonym_groups
+from .lexical import FrenchAnalyzer, sector_groups
 from .query import QueryNormalizer
 from .ranking import inner_products
 from .relevance import Evidence
@@ -76,7 +76,7 @@ def engine_state(index: SearchIndex, actions: list[ActionInfo], fingerprint: str
     columns = FacetColumns(ordered)
     analyzer = analyzer or FrenchAnalyzer()
     spellings = [" ".join((a.label, a.description or "", a.action_type_label or "", a.theme_label or "",
-                           a.axis_label or "")) for a in ordered] + [m for group in load_synonym_groups() for m in group]
+                           a.axis_label or "")) for a in ordered] + [m for group in sector_groups() for m in group]
     vectors, centre = centre_vectors(index.unique_vectors, index.vector_ids) if index.semantic else (None, None)
     vector_ids = index.vector_ids if index.semantic else None
     bridge = TypeBridge.build(vectors, vector_ids, columns) if vectors is not None else None

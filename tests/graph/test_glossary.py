@@ -8,8 +8,8 @@ from rdflib.namespace import DCTERMS, RDF, SKOS
 
 from pcs_graph.graph.glossary import GLOSSARY_FILE, USUAL_SOURCE, glossary_graph, is_acronym, load_glossary
 from pcs_graph.graph.uris import Uris
-from pcs_graph.search.glossary import expansion_text, extra_groups, glossary_notes
-from pcs_graph.search.lexical import FrenchAnalyzer, SynonymExpander, load_synonym_groups
+from pcs_graph.search.glossary import expansion_text, glossary_notes, search_groups
+from pcs_graph.search.lexical import FrenchAnalyzer, SynonymExpander
 
 SECTOR_ACRONYMS = ("IST", "PMR", "EPN", "CPAS", "ILI", "AMO", "EFT", "CISP", "SAJ", "BIM", "AVIQ", "EDD")
 
@@ -52,10 +52,9 @@ def test_terms_are_related_to_the_nomenclature_under_the_configured_base():
 
 
 def test_search_expands_an_acronym_to_its_words_and_explains_it():
-    groups = load_synonym_groups()
-    extra = extra_groups(groups)
-    assert ("centre public d'action sociale", "CPAS") in extra
-    assert not any("IST" in g for g in extra)  # already a group of synonyms.txt: not added twice
+    groups = search_groups()
+    assert ("centre public d'action sociale", "CPAS") in groups
+    assert sum("IST" in g for g in groups) == 1  # one concept, one group
     expander = SynonymExpander(FrenchAnalyzer())
     assert "espace public numérique" in expander.expand("un EPN près de chez moi").phrases
     assert expansion_text("EPN") == "EPN = espace public numérique"
