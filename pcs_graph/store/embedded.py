@@ -131,9 +131,9 @@ class EmbeddedStore:
         new.flush()
         del new
         self._store.flush()
-        del self._store
-        gc.collect()  # RocksDB's lock is released when the last reference goes
-        try:
+        try:  # an interruption from here on (SIGTERM, Ctrl-C) still reopens the store below
+            del self._store
+            gc.collect()  # RocksDB's lock is released when the last reference goes
             swap_in(loading, self.path)
         finally:  # an interruption between the renames: the old folder back, then open
             recover_swap(self.path)
@@ -143,6 +143,6 @@ class EmbeddedStore:
         self._store.flush()
 
     def close(self) -> None:
-        if not self.read_only:  # a read-only RocksDB instance refuses to flush
-            self._store.flush()
-        del self._store
+        store = self.__dict__.pop("_store", None)  # None: an interruption came before the store reopened
+        if store is not None and not self.read_only:  # a read-only RocksDB instance refuses to flush
+            store.flush()

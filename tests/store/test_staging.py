@@ -104,3 +104,29 @@ def test_a_complete_swap_replaces_the_store_and_leaves_nothing_beside_it(tmp_pat
     finally:
         store.close()
     assert sorted(os.listdir(tmp_path)) == ["store"]
+
+
+def test_an_interrupt_while_the_old_store_is_released_reopens_it_whole(tmp_path, monkeypatch) -> None:
+    """SIGTERM lands (as a KeyboardInterrupt) after the old store is let go and before the renames: the
+    store reopens as it was, and closing the workspace afterwards is clean (no AttributeError, exit 130)."""
+    import gc
+
+    with workspace_at(tmp_path / "store") as ws:
+        Ingestor.of(ws).ensure_reference()
+        before = content(ws.store)
+        collect = gc.collect
+
+        def interrupted(*args: object) -> int:
+            monkeypatch.setattr(gc, "collect", collect)
+            raise KeyboardInterrupt
+
+        with pytest.raises(KeyboardInterrupt):
+            with first_load(ws.store) as target:
+                Ingestor.of(ws, target).ingest(MONS)
+                monkeypatch.setattr(gc, "collect", interrupted)
+        assert content(ws.store) == before
+    store = EmbeddedStore(tmp_path / "store")
+    try:
+        assert content(store) == before
+    finally:
+        store.close()
