@@ -277,9 +277,8 @@ class SearchEngine:
                                  ranking_all / top_score if top_score > 0 else ranking_all,
                                  main_need)
         matched = allowed & self._relevant(inputs, r.method)
-        fused, lent = (ranking_all, lent) if allowed.all() else self._ranking_score(state, r, dense, lexical, allowed,
-                                                                                      coverage, q)
-        return _Scores(fused, dense, lexical, matched, concepts, inputs, lent)
+        # one score per action whatever the filters: a filtered list is the full ranking restricted to it
+        return _Scores(ranking_all, dense, lexical, matched, concepts, inputs, lent)
 
     @staticmethod
     def _ranking_score(state: _State, r: Ranking, dense: np.ndarray, lexical: np.ndarray, allowed: np.ndarray,
