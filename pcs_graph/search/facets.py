@@ -72,6 +72,8 @@ class FacetColumns:
         self._offsets = np.cumsum([0] + [len(self.values[name]) for name in self.ids])
         self._stacked = (np.vstack([ids + off for ids, off in zip(self.ids.values(), self._offsets)])
                          if self.ids else np.zeros((0, 0), dtype=np.int32))
+        # each value's label as shown, by value id (the vocabulary is sorted: id order is value order)
+        self._shown = {name: [self.labels[name].get(v, v) for v in self.values[name]] for name in self.ids}
         # which partner kinds each of the 2^6 bit patterns holds
         self._kinds_of = np.array([[(b >> k) & 1 for k in range(len(PARTNER_KINDS))]
                                    for b in range(1 << len(PARTNER_KINDS))], dtype=np.int64)
@@ -93,10 +95,11 @@ class FacetColumns:
         every = np.bincount((self._stacked if rows is None else self._stacked.take(rows, axis=1)).ravel(),
                             minlength=int(self._offsets[-1]))
         for k, name in enumerate(self.ids):
-            values, counts = self.values[name], every[self._offsets[k]:self._offsets[k + 1]]
-            found = [(values[i], int(counts[i])) for i in np.flatnonzero(counts) if values[i]]
-            found.sort(key=lambda vc: (-vc[1], vc[0]))
-            facets[name] = tuple(FacetValue(v, self.labels[name].get(v, v), c) for v, c in found)
+            values, shown, counts = self.values[name], self._shown[name], every[self._offsets[k]:self._offsets[k + 1]]
+            present = np.flatnonzero(counts)
+            present = present[np.lexsort((present, -counts[present]))]  # most frequent first, then by value
+            facets[name] = tuple(FacetValue(values[i], shown[i], c)
+                                 for i, c in zip(present.tolist(), counts[present].tolist()) if values[i])
         patterns = np.bincount(self.partner_bits if rows is None else self.partner_bits[rows],
                                minlength=len(self._kinds_of))
         per_kind = patterns @ self._kinds_of

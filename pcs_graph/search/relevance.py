@@ -64,6 +64,7 @@ class Evidence:
         self.in_labels = postings if in_labels is None else in_labels  # stem -> rows whose label holds it
         self.size = size
         self.analyzer = analyzer
+        self._readings: dict[str, Reading] = {}  # action URI -> its reading (see reading())
 
     @classmethod
     def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer) -> "Evidence":
@@ -117,13 +118,16 @@ class Evidence:
         return concepts
 
     def _rows_with_all(self, stems: frozenset[str], postings: dict[str, np.ndarray] | None = None) -> np.ndarray:
-        rows = None
-        for stem in stems:
-            found = (self.postings if postings is None else postings).get(stem)
-            if found is None:
-                return np.zeros(0, dtype=np.int32)
-            rows = found if rows is None else np.intersect1d(rows, found, assume_unique=True)
-        return rows if rows is not None else np.zeros(0, dtype=np.int32)
+        lists = [(self.postings if postings is None else postings).get(stem) for stem in stems]
+        if not lists or any(rows is None for rows in lists):
+            return np.zeros(0, dtype=np.int32)
+        lists.sort(key=len)  # the rarest stem first: the rows kept only shrink
+        rows = lists[0]
+        for other in lists[1:]:  # a gather through a mask: no sort of the (long) posting lists
+            inside = np.zeros(self.size, dtype=bool)
+            inside[other] = True
+            rows = rows[inside[rows]]
+        return rows
 
     def main_need(self, concepts: list[Concept]) -> np.ndarray:
         """Per action, how far it meets the query's most informative need (1: in its own words or a
@@ -165,28 +169,33 @@ class Evidence:
                     credit[rows] = np.maximum(credit[rows], np.float32(share) * factor)
         return credit
 
+    READINGS = 4096  # actions whose reading is kept (the hits shown lately): bounded, rebuilt past it
+
+    def reading(self, action: ActionInfo) -> "Reading":
+        """The action's visible text read once: its words with their places and stems (kept per action)."""
+        found = self._readings.get(action.uri)
+        if found is None:
+            if len(self._readings) >= self.READINGS:
+                self._readings.clear()
+            found = self._readings[action.uri] = Reading.of(action, self.analyzer)
+        return found
+
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
-        text = visible_text(action)
-        tokens = [(m.group(), m.start(), m.end()) for m in _RAW_WORD.finditer(text)]
-        visible: dict[str, str] = {}  # stem -> the word as the action's text writes it, in the text's order
-        for word, _, _ in tokens:
-            for folded in self.analyzer.words(word):
-                visible.setdefault(self.analyzer.stem(folded), word)
+        r = self.reading(action)
+        text, visible = r.text, r.visible
 
         def as_written(stems: frozenset[str]) -> list[str]:
             return [word for stem, word in visible.items() if stem in stems]
 
         def span(stems: frozenset[str]) -> str:
             """The stretch of the action's text a phrase matched, as written ("Abri de nuit")."""
-            places = [(start, end) for word, start, end in tokens
-                      if any(self.analyzer.stem(f) in stems for f in self.analyzer.words(word))]
+            places = [(start, end) for start, end, own in r.tokens if own & stems]
             start, end = min(p[0] for p in places), max(p[1] for p in places)
             if len(text[start:end].split()) <= 2 * len(stems) + 2:
                 return text[start:end]
             return as_written(stems)[0]  # words far apart in a long description: the first, as written
 
         words, synonyms, via, close = [], [], [], []
-        hidden = _hidden_labels(action)
         for c in concepts:
             own_phrase, own = c.alternatives[0]
             if own <= visible.keys():
@@ -200,13 +209,35 @@ class Evidence:
             if near:
                 close.append(f"{own_phrase} → {near[0]}")
                 continue
-            for kind, label in hidden:
-                stems = set(self.analyzer.terms(label))
+            for kind, label, stems in r.hidden:
                 if own <= stems or any(s <= stems for _, s in c.alternatives[1:]):
                     via.append(f"via {kind} « {label} »")
                     break
         return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)),
                    tuple(dict.fromkeys(close)))
+
+
+@dataclass(frozen=True)
+class Reading:
+    """One action's visible text as search reads it: each word's place and stems, stem -> word as written
+    (in the text's order), and the nomenclature labels it is filed under with their stems."""
+
+    text: str
+    tokens: tuple[tuple[int, int, frozenset[str]], ...]  # (start, end, stems of the word)
+    visible: dict[str, str]
+    hidden: tuple[tuple[str, str, frozenset[str]], ...]  # (what it is, its label, its stems)
+
+    @classmethod
+    def of(cls, action: ActionInfo, analyzer: FrenchAnalyzer) -> "Reading":
+        text = visible_text(action)
+        tokens, visible = [], {}
+        for m in _RAW_WORD.finditer(text):
+            stems = [analyzer.stem(folded) for folded in analyzer.words(m.group())]
+            tokens.append((m.start(), m.end(), frozenset(stems)))
+            for stem in stems:
+                visible.setdefault(stem, m.group())
+        hidden = tuple((kind, label, frozenset(analyzer.terms(label))) for kind, label in _hidden_labels(action))
+        return cls(text, tuple(tokens), visible, hidden)
 
 
 def visible_text(action: ActionInfo) -> str:
