@@ -11,7 +11,8 @@ From those held-out predictions: axis accuracy, a logistic calibration of the ra
 (fitted on all of them, judged by cross-fitting one commune at a time), the reliability table, and for
 each threshold the held-out accuracy of the axes it keeps and the share of the corpus's live actions
 that would then carry an axis. The threshold written is the lowest calibrated probability at which at
-least TARGET of the held-out inferred axes are right.
+least TARGET of the held-out inferred axes are right, and never below FLOOR (an axis written is more likely
+right than wrong).
 
 The 2014-2019 plans have 4 axes of their own: the same classifier's shares of the 7 axes summed by the old
 axis each falls under (`axes.old_axis_guess`, `axes.OLD_AXIS_OF_NEW`). It is measured, leaving one commune
@@ -39,6 +40,7 @@ from pcs_graph.search.classify import Classifier
 from pcs_graph.search.embedders import load_embedder
 
 TARGET = 0.80  # held-out accuracy the inferred axes must reach (types ask 0.90; an axis is a coarser claim)
+FLOOR = 0.50  # and each axis written is more likely right than wrong: never a threshold below this probability
 
 
 def fit(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, corpus: np.ndarray, base: int, live: int,
@@ -71,10 +73,11 @@ def fit(name: str, x: np.ndarray, y: np.ndarray, groups: np.ndarray, corpus: np.
         if kept.sum() >= 5 and y[kept].mean() >= target:
             threshold = float(c)
             break
+    threshold = max(threshold, FLOOR)
     kept = cross >= threshold
     accuracy = float(y[kept].mean()) if kept.any() else None
     print(f"Threshold: {threshold:.3f} (lowest probability at which >= {target:.0%} of held-out inferred axes are "
-          f"right: {int(y[kept].sum())}/{int(kept.sum())}); corpus actions it gives an axis: "
+          f"right, and at least {FLOOR}: {int(y[kept].sum())}/{int(kept.sum())}); corpus actions it gives an axis: "
           f"{int((corpus_p >= threshold).sum())}/{len(corpus_p)}")
     return weights, threshold, accuracy, corpus_p >= threshold
 

