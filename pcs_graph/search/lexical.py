@@ -79,8 +79,21 @@ class SynonymExpander:
         self.analyzer = analyzer
         groups = sector_groups() if groups is None else groups
         self._groups = [[(member, tuple(analyzer.terms(member))) for member in group] for group in groups]
+        # each member's stems as the " a b " key looked up in the query's stems, computed once
+        self._keys = [[(m, t, f" {' '.join(t)} ") for m, t in group if t] for group in self._groups]
+        self._expansions: dict[str, Expansion] = {}  # the last queries' expansions (search reads one twice)
+
+    EXPANSIONS = 1024
 
     def expand(self, query: str) -> Expansion:
+        found = self._expansions.get(query)
+        if found is None:
+            if len(self._expansions) >= self.EXPANSIONS:
+                self._expansions.clear()
+            found = self._expansions[query] = self._expand(query)
+        return found
+
+    def _expand(self, query: str) -> Expansion:
         """The groups' members the query names (in the query's order), and what each one adds. Within a
         group the longest member wins ("recherche d'emploi", not "emploi"), then the one the query names
         first, then the one written as the query writes it ("sans-abri", not "sans abri"): the answer
@@ -89,8 +102,8 @@ class SynonymExpander:
         joined = f" {' '.join(terms)} "
         written = fold(query).lower()
         hits: list[tuple[int, str, list[str]]] = []  # (position in the query, trigger, the members it adds)
-        for group in self._groups:
-            found = [(m, t, joined.index(f" {' '.join(t)} ")) for m, t in group if t and f" {' '.join(t)} " in joined]
+        for group, keys in zip(self._groups, self._keys):
+            found = [(m, t, joined.index(key)) for m, t, key in keys if key in joined]
             if not found:
                 continue
             hit, _, at = min(found, key=lambda mta: (-len(mta[1]), mta[2], fold(mta[0]).lower() not in written, mta[0]))
