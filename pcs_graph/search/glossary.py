@@ -16,6 +16,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
 from ..graph.glossary import load_glossary
 from .lexical import FrenchAnalyzer
@@ -65,12 +66,20 @@ class AxisWords:
                     labels.append((stems, axes, term.key))
         return cls(tuple(labels), analyzer)
 
+    @cached_property
+    def _by_stem(self) -> dict[str, list[tuple[frozenset[str], frozenset[int], str]]]:
+        """Each label under one of its stems (the smallest), so a text only tries the labels it may meet."""
+        index: dict[str, list[tuple[frozenset[str], frozenset[int], str]]] = {}
+        for entry in self.labels:
+            index.setdefault(min(entry[0]), []).append(entry)
+        return index
+
     def votes(self, text: str) -> dict[int, float]:
         """Axis -> how many of the concepts met in the text point to it, over the most pointed-to axis's count
         (1.0 for the glossary's best axis; each concept counted once, a label met when all its words are)."""
         stems, met, count = set(self.analyzer.terms(text)), set(), Counter()
-        for label, axes, concept in self.labels:
-            if concept not in met and label <= stems:
+        for label, axes, concept in (entry for stem in stems for entry in self._by_stem.get(stem, ())):
+            if concept not in met and label <= stems:  # a concept counts once, whichever of its labels is met
                 met.add(concept)
                 count.update(axes)
         top = max(count.values(), default=0)
