@@ -32,7 +32,7 @@ from .axes import (AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, in
                    old_axis_guess)
 from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration, Calibration
 from .embedders import Embedder
-from .glossary import AxisWords
+from .axiswords import AxisWords
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
 

@@ -169,7 +169,7 @@ def test_the_corpus_2014_2019_actions_are_placed_on_their_own_programme_s_axes(i
 
 
 def test_the_glossary_s_words_point_a_label_to_the_axes_their_concepts_are_related_to():
-    from pcs_graph.search.glossary import AxisWords
+    from pcs_graph.search.axiswords import AxisWords
     from pcs_graph.search.lexical import FrenchAnalyzer
 
     words = AxisWords.build(FrenchAnalyzer())
