@@ -30,9 +30,9 @@ from ..store.workspace import Workspace
 from ..text import fold
 from .axes import (AXIS_METHOD, AxisGuess, AxisOutcome, forget_inferred_axes, inferred_axis_triples, infer_axes,
                    old_axis_guess)
+from .axiswords import AxisWords
 from .calibration import OLD_AXIS_CALIBRATION_FILE, AxisCalibration, Calibration
 from .embedders import Embedder
-from .axiswords import AxisWords
 from .lexical import FrenchAnalyzer, LexicalIndex, SynonymExpander
 from .types import Candidate
 
@@ -93,8 +93,8 @@ class Classifier:
     LEXICAL_WEIGHT = 0.02  # BM25 with the sector's synonyms over the types' texts: 42 → 44/58 top-1 (0.01-0.04 alike)
     ASSIGN_CONFIDENCE = 0.5
     ASSIGN_SIMILARITY = 0.90
-    # a concept of the glossary met in the text adds this much to the share of each axis it points to, before
-    # the shares are renormalised (set once, not tuned: bench/axis_quality.py prints the axes with and without)
+    # a concept of the glossary met in the text adds this much to the share of each axis it points to, before the
+    # shares are renormalised (set once, not tuned; docs/benchmarks.md, « Axe inféré »: the axes with and without)
     GLOSSARY_AXIS_WEIGHT = 0.5
 
     def __init__(self, embedder: Embedder, types: list[TypeEntry], axes: dict[int, str], calibrate: bool = True) -> None:
