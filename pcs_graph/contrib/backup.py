@@ -4,8 +4,9 @@
     restore(Path("/backups/2026-12-02"), settings_of_empty_place)
 
 DIR holds:
-- `store/`: the embedded store's own backup (RocksDB checkpoint through pyoxigraph `Store.backup`,
-  taken read-only, so it works beside a running `pcs serve`); or `store.nq` for a remote store;
+- `store/`: the embedded store's own backup (RocksDB checkpoint through pyoxigraph `Store.backup`;
+  beside a running `pcs serve` taken read-only, again if a compaction raced it, see `checkpoint`);
+  or `store.nq` for a remote store;
 - `database.json`: every row of every table (`Database.export_rows`): portable between SQLite and
   PostgreSQL, so a SQLite deployment can be restored into PostgreSQL and back;
 - `index/`: a copy of the search index folder (its manifest included), if there is one;
@@ -21,6 +22,7 @@ import hashlib
 import json
 import os
 import shutil
+import time
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -108,13 +110,48 @@ def _backup_store(settings: Settings, folder: Path) -> bytes:
             store.close()
         (folder / "store.nq").write_bytes(dump)
         return dump
-    source = ox.Store.read_only(settings.store)  # beside a running server
-    source.backup(str(folder / "store"))
-    del source
+    checkpoint(Path(settings.store), folder / "store")
     copy = ox.Store.read_only(str(folder / "store"))
     dump = copy.dump(format=ox.RdfFormat.N_QUADS)
     del copy
     return dump
+
+
+CHECKPOINT_TRIES = 10
+
+
+def checkpoint(store: Path, target: Path) -> None:
+    """A RocksDB checkpoint of the embedded store at `store` into `target`.
+
+    When no process holds the store, it is opened for writing (its lock is then ours: nothing changes under
+    the checkpoint). Beside a running server (which holds the lock) it is opened read-only, which RocksDB
+    does not guard against the writer: a compaction can delete a file between the moment the reader lists
+    it and the moment it links it ("No such file or directory"). The checkpoint is then taken again, a
+    little later each time; after CHECKPOINT_TRIES the error says so, and nothing is left in `target`."""
+    if not (store / "CURRENT").is_file():
+        raise PcsError(f"{store} : aucun store à sauvegarder ici")
+    try:
+        held = ox.Store(str(store))
+    except OSError:  # a running server holds it
+        held = None
+    if held is not None:
+        held.backup(str(target))
+        del held
+        return
+    problem: Exception | None = None
+    for attempt in range(CHECKPOINT_TRIES):
+        try:
+            source = ox.Store.read_only(str(store))
+            source.backup(str(target))
+            del source
+            return
+        except (OSError, RuntimeError) as e:  # pyoxigraph reports a vanished file as either
+            problem = e
+            for partial in (target, target.with_name(target.name + ".tmp")):
+                shutil.rmtree(partial, ignore_errors=True)
+            time.sleep(0.1 * (attempt + 1))
+    raise PcsError(f"le store {store} change sans cesse pendant la sauvegarde ({CHECKPOINT_TRIES} essais, dernier : "
+                   f"{problem}) : réessayez quand le serveur écrit moins, ou arrêtez-le le temps de la sauvegarde")
 
 
 def _disagreement(dump: bytes, rows: dict[str, list[dict]], uris: Uris) -> str:
