@@ -117,7 +117,7 @@ def _backup_store(settings: Settings, folder: Path) -> bytes:
     return dump
 
 
-CHECKPOINT_TRIES = 10
+CHECKPOINT_PATIENCE = 30.0  # seconds of tries beside a writer before giving up
 
 
 def checkpoint(store: Path, target: Path) -> None:
@@ -127,7 +127,8 @@ def checkpoint(store: Path, target: Path) -> None:
     the checkpoint). Beside a running server (which holds the lock) it is opened read-only, which RocksDB
     does not guard against the writer: a compaction can delete a file between the moment the reader lists
     it and the moment it links it ("No such file or directory"). The checkpoint is then taken again, a
-    little later each time; after CHECKPOINT_TRIES the error says so, and nothing is left in `target`."""
+    little later each time, for CHECKPOINT_PATIENCE seconds; then the error says so, and nothing is left
+    in `target`."""
     if not (store / "CURRENT").is_file():
         raise PcsError(f"{store} : aucun store à sauvegarder ici")
     try:
@@ -139,19 +140,21 @@ def checkpoint(store: Path, target: Path) -> None:
         del held
         return
     problem: Exception | None = None
-    for attempt in range(CHECKPOINT_TRIES):
+    deadline, attempt = time.monotonic() + CHECKPOINT_PATIENCE, 0
+    while time.monotonic() < deadline:
         try:
             source = ox.Store.read_only(str(store))
             source.backup(str(target))
             del source
             return
         except (OSError, RuntimeError) as e:  # pyoxigraph reports a vanished file as either
-            problem = e
+            problem, attempt = e, attempt + 1
             for partial in (target, target.with_name(target.name + ".tmp")):
                 shutil.rmtree(partial, ignore_errors=True)
-            time.sleep(0.1 * (attempt + 1))
-    raise PcsError(f"le store {store} change sans cesse pendant la sauvegarde ({CHECKPOINT_TRIES} essais, dernier : "
-                   f"{problem}) : réessayez quand le serveur écrit moins, ou arrêtez-le le temps de la sauvegarde")
+            time.sleep(min(0.05 * attempt, 1.0))
+    raise PcsError(f"le store {store} change sans cesse pendant la sauvegarde ({attempt} essais en "
+                   f"{CHECKPOINT_PATIENCE:.0f} s, dernier : {problem}) : réessayez quand le serveur écrit moins, ou "
+                   "arrêtez-le le temps de la sauvegarde")
 
 
 def _disagreement(dump: bytes, rows: dict[str, list[dict]], uris: Uris) -> str:

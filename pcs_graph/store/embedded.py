@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import gc
 import shutil
+import time
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -34,7 +35,7 @@ class EmbeddedStore:
         self.updates = 0  # updates applied through this object
         try:
             if read_only:
-                self._store = ox.Store.read_only(str(folder))
+                self._store = _open_read_only(folder)
             else:
                 recover_swap(folder)  # a first load killed between its two renames
                 folder.mkdir(parents=True, exist_ok=True)
@@ -146,3 +147,28 @@ class EmbeddedStore:
         store = self.__dict__.pop("_store", None)  # None: an interruption came before the store reopened
         if store is not None and not self.read_only:  # a read-only RocksDB instance refuses to flush
             store.flush()
+
+
+READ_ONLY_TRIES = 10
+
+
+def _open_read_only(folder: Path) -> ox.Store:
+    """The store opened read-only beside the process that writes it (a running `pcs serve`). RocksDB does not
+    guard this open against the writer: a compaction can delete a file between the moment the reader lists
+    it and the moment it opens it ("Corruption: …", "No such file or directory"); opened again, a little
+    later each time, then a StoreError that says why. A folder with no store is not waited for."""
+    racing = (RuntimeError, FileNotFoundError)  # "Corruption: …", or a listed file gone ("No such file")
+    for attempt in range(READ_ONLY_TRIES - 1):
+        try:
+            return ox.Store.read_only(str(folder))
+        except racing:
+            if not (folder / "CURRENT").is_file():
+                raise  # no store here at all: nothing to wait for
+            time.sleep(0.1 * (attempt + 1))
+    try:
+        return ox.Store.read_only(str(folder))
+    except racing as e:
+        if not (folder / "CURRENT").is_file():
+            raise
+        raise StoreError(f"impossible de lire le store {folder} à côté du processus qui l'écrit "
+                         f"({READ_ONLY_TRIES} essais, dernier : {e}) : réessayez, ou passez par l'API du serveur") from None

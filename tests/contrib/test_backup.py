@@ -35,6 +35,7 @@ def test_checkpoints_taken_beside_a_busy_writer_all_open_and_hold_what_was_writt
         while not stop.is_set():
             store.extend(quads(batch))
             batch += 1
+            stop.wait(0.005)  # a server writes in bursts, not in one unbroken stream
             if batch % 5 == 0:
                 store.flush()
             if batch % 20 == 0:
