@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
+import pyoxigraph as ox
 import pytest
 
 from pcs_graph.config import CORPUS_DIR, Settings
@@ -69,3 +73,32 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 from server import live_server  # noqa: E402,F401  (a real uvicorn server: tests/server.py)
+
+
+@contextmanager
+def busy_writer(store: ox.Store) -> Iterator[None]:
+    """While inside, a thread writes `store` as a busy `pcs serve` would: bursts of 2,000 quads, a flush every
+    5 bursts, a compaction every 20 (what races a read-only open or checkpoint of the same folder)."""
+    stop = threading.Event()
+    p = ox.NamedNode("https://example.org/p")
+
+    def write() -> None:
+        batch = 0
+        while not stop.is_set():
+            store.extend([ox.Quad(ox.NamedNode(f"https://example.org/s{batch}-{i}"), p, ox.Literal("x" * 200),
+                                  ox.NamedNode("https://example.org/g")) for i in range(2000)])
+            batch += 1
+            stop.wait(0.005)  # a server writes in bursts, not in one unbroken stream
+            if batch % 5 == 0:
+                store.flush()
+            if batch % 20 == 0:
+                store.optimize()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        writer.join()
+

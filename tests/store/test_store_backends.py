@@ -223,39 +223,19 @@ def test_a_missing_search_index_is_rebuilt_from_the_store(settings):
 
 def test_a_read_only_store_opens_beside_a_writer_that_keeps_compacting(tmp_path):
     # RocksDB does not guard a read-only open against the writer's compactions: each open here is retried
-    import threading
-
     import pyoxigraph as ox
+    from conftest import busy_writer
 
     from pcs_graph.store.embedded import EmbeddedStore
 
     writer_store = ox.Store(str(tmp_path / "store"))
-    p = ox.NamedNode("https://example.org/p")
-    writer_store.add(ox.Quad(ox.NamedNode("https://example.org/first"), p, ox.Literal("x")))
+    writer_store.add(ox.Quad(ox.NamedNode("https://example.org/first"), ox.NamedNode("https://example.org/p"),
+                             ox.Literal("x")))
     writer_store.flush()
-    stop = threading.Event()
-
-    def write() -> None:
-        batch = 0
-        while not stop.is_set():
-            writer_store.extend([ox.Quad(ox.NamedNode(f"https://example.org/s{batch}-{i}"), p, ox.Literal("x" * 200))
-                                 for i in range(2000)])
-            batch += 1
-            stop.wait(0.005)  # a server writes in bursts, not in one unbroken stream
-            if batch % 5 == 0:
-                writer_store.flush()
-            if batch % 20 == 0:
-                writer_store.optimize()
-
-    writer = threading.Thread(target=write)
-    writer.start()
-    try:
-        answers = []
+    answers = []
+    with busy_writer(writer_store):
         for _ in range(10):
             reader = EmbeddedStore(tmp_path / "store", read_only=True)
             answers.append(reader.ask("ASK { <https://example.org/first> ?p ?o }"))
             reader.close()
-    finally:
-        stop.set()
-        writer.join()
     assert answers == [True] * 10
