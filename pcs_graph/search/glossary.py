@@ -21,6 +21,11 @@ def search_groups() -> tuple[tuple[str, ...], ...]:
     return load_glossary().groups()
 
 
+def defined_terms() -> tuple[tuple[str, tuple[str, ...], str], ...]:
+    """Each glossary term that has a definition: its prefLabel, its labels and its definition."""
+    return tuple((t.pref_label, t.labels, t.definition) for t in load_glossary().terms if t.definition)
+
+
 def expansion_text(word: str) -> str | None:
     """'IST = infections sexuellement transmissibles' when `word` is an acronym the glossary defines, else None."""
     return load_glossary().expansion(word)

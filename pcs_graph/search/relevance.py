@@ -44,6 +44,23 @@ class Concept:
 
 
 @dataclass(frozen=True)
+class Gloss:
+    """A glossary term with a definition, as search reads it: the stems of each of its labels (an action whose
+    label holds all the stems of one names the term) and the stems of its definition."""
+
+    term: str  # its prefLabel, as the glossary writes it
+    labels: tuple[frozenset[str], ...]
+    stems: frozenset[str]
+
+    @classmethod
+    def of(cls, term: str, labels: tuple[str, ...], definition: str, analyzer: FrenchAnalyzer) -> "Gloss":
+        return cls(term, tuple(frozenset(analyzer.terms(label)) for label in labels), frozenset(analyzer.terms(definition)))
+
+    def names(self, label_stems: set[str] | frozenset[str]) -> bool:
+        return any(stems and stems <= label_stems for stems in self.labels)
+
+
+@dataclass(frozen=True)
 class Why:
     """What really matched in one action, in words a person can check."""
 
@@ -57,27 +74,37 @@ class Evidence:
     """Per action, the stems of its visible text (label, description), as an inverted index."""
 
     DESCRIPTION_CREDIT = 0.5  # a need met only in a (long) description counts for this share (tuning halves)
+    GLOSS_CREDIT = 0.25  # a need met only in the glossary's definition of a term the label names, at least
+                         # (tuning halves: 0, 0.25, 0.5 tried)
 
     def __init__(self, postings: dict[str, np.ndarray], size: int, analyzer: FrenchAnalyzer,
-                 in_labels: dict[str, np.ndarray] | None = None) -> None:
+                 in_labels: dict[str, np.ndarray] | None = None, glossed: dict[str, np.ndarray] | None = None,
+                 glosses: tuple[Gloss, ...] = ()) -> None:
         self.postings = postings  # stem -> rows whose label or description holds it
         self.in_labels = postings if in_labels is None else in_labels  # stem -> rows whose label holds it
+        self.glossed = glossed or {}  # stem -> rows whose label names a glossary term whose definition holds it
+        self.glosses = glosses
         self.size = size
         self.analyzer = analyzer
         self._readings: dict[str, Reading] = {}  # action URI -> its reading (see reading())
 
     @classmethod
-    def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer) -> "Evidence":
+    def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer, glosses: tuple[Gloss, ...] = ()) -> "Evidence":
         rows: dict[str, list[int]] = {}
         labels: dict[str, list[int]] = {}
+        glossed: dict[str, set[int]] = {}
         for i, a in enumerate(actions):
             own = set(analyzer.terms(a.label))
             for stem in own | set(analyzer.terms(a.description or "")):
                 rows.setdefault(stem, []).append(i)
             for stem in own:
                 labels.setdefault(stem, []).append(i)
-        as_arrays = lambda d: {s: np.asarray(r, dtype=np.int32) for s, r in d.items()}  # noqa: E731
-        return cls(as_arrays(rows), len(actions), analyzer, as_arrays(labels))
+            for gloss in glosses:
+                if gloss.names(own):
+                    for stem in gloss.stems:
+                        glossed.setdefault(stem, set()).add(i)
+        as_arrays = lambda d: {s: np.asarray(sorted(r), dtype=np.int32) for s, r in d.items()}  # noqa: E731
+        return cls(as_arrays(rows), len(actions), analyzer, as_arrays(labels), as_arrays(glossed), glosses)
 
     IDF_POWER = 1.0  # a need's weight: IDF ** IDF_POWER (above 1: the most informative need counts more)
 
@@ -139,25 +166,43 @@ class Evidence:
         return self.needs_met(concepts)[0]
 
     def needs_met(self, concepts: list[Concept]) -> tuple[np.ndarray, np.ndarray]:
-        """coverage(concepts) and main_need(concepts), each need's rows looked up once."""
+        """coverage(concepts) and main_need(concepts), each need's rows looked up once.
+
+        A need met only in the glossary's definition of a term the action's label names counts GLOSS_CREDIT,
+        or, when those definitions meet two needs or more, the share of the query they meet: a query that
+        paraphrases a definition (« magasin à prix réduits… » for « épicerie sociale ») asks for the term."""
         met, main = np.zeros(self.size, dtype=np.float32), np.zeros(self.size, dtype=np.float32)
         total = sum(c.weight for c in concepts)
         if not total:
             return met, main
+        credits = [self._credit(c) for c in concepts]
+        glossed_any = [g for _, g in credits if g is not None]
+        if glossed_any:  # how much of the query the definitions of the terms each label names meet (two
+            # needs at least: one word shared with a definition is a stray word, not a paraphrase)
+            paraphrase = sum(np.float32(c.weight / total) * g for c, (_, g) in zip(concepts, credits) if g is not None)
+            paraphrase[sum((g > 0).astype(np.int8) for g in glossed_any) < 2] = 0.0
+            gloss_credit = np.maximum(np.float32(self.GLOSS_CREDIT), paraphrase)
         first = max(concepts, key=lambda c: c.weight)
-        for c in concepts:
-            credit = self._credit(c)
+        for c, (own, glossed) in zip(concepts, credits):
+            credit = own if glossed is None else np.maximum(own, glossed * gloss_credit)
             met += c.weight * credit
             if c is first:
                 main = credit
         return met / total, main
 
-    def _credit(self, c: Concept) -> np.ndarray:
-        """Per action, how far it meets one need: 1 in its label, DESCRIPTION_CREDIT in its description only,
-        a share for a word of close meaning (posting lists hold each row once: plain fancy indexing)."""
+    def _credit(self, c: Concept) -> tuple[np.ndarray, np.ndarray | None]:
+        """Per action, how far its own text meets one need (1 in its label, DESCRIPTION_CREDIT in its
+        description only, a share of those for a word of close meaning), and how far the glossary's
+        definitions of the terms its label names meet it (1, or a close word's share; None: in no
+        definition). Posting lists hold each row once: plain fancy indexing."""
         partial = np.float32(self.DESCRIPTION_CREDIT)
         credit = np.zeros(self.size, dtype=np.float32)
+        glossed: np.ndarray | None = None
         for _, stems in c.alternatives:
+            rows = self._rows_with_all(stems, self.glossed) if self.glossed else ()
+            if len(rows):
+                glossed = np.zeros(self.size, dtype=np.float32) if glossed is None else glossed
+                glossed[rows] = 1.0
             rows = self._rows_with_all(stems)
             if len(rows):
                 credit[rows] = np.maximum(credit[rows], partial)
@@ -167,7 +212,11 @@ class Evidence:
                 rows = postings.get(stem)
                 if rows is not None:
                     credit[rows] = np.maximum(credit[rows], np.float32(share) * factor)
-        return credit
+            rows = self.glossed.get(stem)
+            if rows is not None:
+                glossed = np.zeros(self.size, dtype=np.float32) if glossed is None else glossed
+                glossed[rows] = np.maximum(glossed[rows], np.float32(share))
+        return credit, glossed
 
     READINGS = 4096  # actions whose reading is kept (the hits shown lately): bounded, rebuilt past it
 
@@ -177,7 +226,7 @@ class Evidence:
         if found is None:
             if len(self._readings) >= self.READINGS:
                 self._readings.clear()
-            found = self._readings[action.uri] = Reading.of(action, self.analyzer)
+            found = self._readings[action.uri] = Reading.of(action, self.analyzer, self.glosses)
         return found
 
     def explain(self, action: ActionInfo, concepts: list[Concept]) -> Why:
@@ -210,7 +259,7 @@ class Evidence:
                 close.append(f"{own_phrase} → {near[0]}")
                 continue
             for kind, label, stems in r.hidden:
-                if own <= stems or any(s <= stems for _, s in c.alternatives[1:]):
+                if own <= stems or any(s <= stems for _, s in c.alternatives[1:]) or any(s in stems for s, _ in c.close):
                     via.append(f"via {kind} « {label} »")
                     break
         return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)),
@@ -228,7 +277,7 @@ class Reading:
     hidden: tuple[tuple[str, str, frozenset[str]], ...]  # (what it is, its label, its stems)
 
     @classmethod
-    def of(cls, action: ActionInfo, analyzer: FrenchAnalyzer) -> "Reading":
+    def of(cls, action: ActionInfo, analyzer: FrenchAnalyzer, glosses: tuple["Gloss", ...] = ()) -> "Reading":
         text = visible_text(action)
         tokens, visible = [], {}
         for m in _RAW_WORD.finditer(text):
@@ -237,7 +286,9 @@ class Reading:
             for stem in stems:
                 visible.setdefault(stem, m.group())
         hidden = tuple((kind, label, frozenset(analyzer.terms(label))) for kind, label in _hidden_labels(action))
-        return cls(text, tuple(tokens), visible, hidden)
+        own = frozenset(analyzer.terms(action.label))
+        defined = tuple(("le glossaire", g.term, g.stems) for g in glosses if g.names(own))
+        return cls(text, tuple(tokens), visible, hidden + defined)
 
 
 def visible_text(action: ActionInfo) -> str:

@@ -24,10 +24,11 @@ from .bridge import TypeBridge
 from .facets import FacetColumns
 from .filters import FilterResolver
 from .index import IndexReport, SearchIndex
+from .glossary import defined_terms
 from .lexical import FrenchAnalyzer, sector_groups
 from .query import QueryNormalizer
 from .ranking import inner_products
-from .relevance import Evidence
+from .relevance import Evidence, Gloss
 
 if TYPE_CHECKING:
     from .classify import Classifier
@@ -80,8 +81,9 @@ def engine_state(index: SearchIndex, actions: list[ActionInfo], fingerprint: str
     vectors, centre = centre_vectors(index.unique_vectors, index.vector_ids) if index.semantic else (None, None)
     vector_ids = index.vector_ids if index.semantic else None
     bridge = TypeBridge.build(vectors, vector_ids, columns) if vectors is not None else None
+    glosses = tuple(Gloss.of(term, labels, definition, analyzer) for term, labels, definition in defined_terms())
     return EngineState(fingerprint, index, ordered, columns, FilterResolver(columns, communes),
-                       Evidence.build(ordered, analyzer), QueryNormalizer.from_texts(spellings),
+                       Evidence.build(ordered, analyzer, glosses), QueryNormalizer.from_texts(spellings),
                        vectors, notes, report, vector_ids=vector_ids, centre=centre, bridge=bridge)
 
 
