@@ -29,7 +29,7 @@ from ..errors import PcsError
 from ..store.workspace import Workspace
 from .actions import ActionInfo, embedded_text, load_actions, store_fingerprint
 from .embedders import Embedder, load_embedder
-from .lexical import FrenchAnalyzer, LexicalIndex
+from .lexical import ANALYSIS, FrenchAnalyzer, LexicalIndex
 from .pool import BuildStopped, CachingEmbedder, EncoderOptions, PassageEncoder
 from .progress import BuildProgress
 from .vectors import COMPOSED, Recipe, VectorPlan, recipe_named
@@ -56,10 +56,11 @@ class Manifest:
     built_at: float
     recipe: str = COMPOSED.id
     format: int = FORMAT
+    analysis: str = ANALYSIS  # how BM25 read the words (lexical.ANALYSIS)
 
     def to_json(self) -> dict:
         return {"format": self.format, "model": self.model, "model_version": self.model_version, "dim": self.dim,
-                "recipe": self.recipe, "store_fingerprint": self.store_fingerprint, "built_at": self.built_at,
+                "recipe": self.recipe, "analysis": self.analysis, "store_fingerprint": self.store_fingerprint, "built_at": self.built_at,
                 "actions": [[u, h] for u, h in zip(self.uris, self.hashes)]}
 
     @classmethod
@@ -68,7 +69,8 @@ class Manifest:
         return cls(model=data["model"], model_version=data["model_version"], dim=int(data["dim"]),
                    store_fingerprint=data["store_fingerprint"], uris=tuple(a[0] for a in actions),
                    hashes=tuple(a[1] for a in actions), built_at=float(data.get("built_at", 0)),
-                   recipe=str(data.get("recipe", "full")), format=int(data.get("format", 0)))
+                   recipe=str(data.get("recipe", "full")), format=int(data.get("format", 0)),
+                   analysis=str(data.get("analysis", "")))
 
 
 class SearchIndex:
@@ -224,6 +226,8 @@ def check_index(directory: Path, embedder: Embedder, fingerprint: str, actions: 
                           index)
     if m.store_fingerprint != fingerprint:
         return IndexCheck("stale", "le store a changé depuis la construction de l'index", index)
+    if m.analysis != ANALYSIS:  # the vectors still serve: only BM25 is built again
+        return IndexCheck("stale", "mots de l'index lexical lus autrement (mots vides ou racines changés)", index)
     if actions is not None:
         current = dict(zip((a.uri for a in actions), VectorPlan(actions, recipe).hashes))
         if current != dict(zip(m.uris, m.hashes)):

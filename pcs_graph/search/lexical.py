@@ -12,6 +12,7 @@ the glossary, ontology/glossary.ttl, one group per concept) let
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -26,11 +27,13 @@ _WORD = re.compile(r"[a-z0-9]+")
 STOPWORDS = frozenset("""
 a au aux avec ce ces cet cette dans de des du elle en et eux il ils je la le les leur leurs lui ma mais me meme
 mes moi mon ne nos notre nous on ou par pas pour qu que qui sa se ses son sur ta te tes toi ton tu un une vos
-votre vous c d j l m n s t y est sont ete etre avoir ont fait faire comme plus tres sans sous entre vers chez
+votre vous c d j l m n s t y est sont etre avoir ont fait faire comme plus tres sans sous entre vers chez
 ceux celle celles dont cela ca quoi quel quelle quels quelles tout tous toute toutes autre autres afin ainsi
 aussi bien peu peut veut cherche chercher trouver voudrais voudrait souhaite besoin idee idees exemple exemples
 quelque quelques chose choses etc
-""".split())
+""".split())  # not « été »: in action labels it is the summer (« Été solidaire », « animations d'été »)
+# How the words of the BM25 index were read: an index built with other stop words or another stemmer is stale.
+ANALYSIS = "snowball-french:" + hashlib.sha256(" ".join(sorted(STOPWORDS)).encode()).hexdigest()[:12]
 
 
 class FrenchAnalyzer:

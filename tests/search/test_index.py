@@ -73,6 +73,23 @@ def test_a_stale_index_is_detected_and_rebuilt_by_the_engine(workspace: Workspac
     assert check_index(index_dir(workspace), embedder, fingerprint).fresh
 
 
+def test_an_index_whose_words_were_read_otherwise_gets_its_bm25_again_and_keeps_its_vectors(
+        workspace: Workspace, embedder: Embedder) -> None:
+    Ingestor.of(workspace).ingest(HASTIERE)
+    update_index(workspace, embedder, classify=False)
+    path = index_dir(workspace) / MANIFEST
+    manifest = json.loads(path.read_text())
+    del manifest["analysis"]  # an index built before the stop words were recorded (« été » was one of them)
+    path.write_text(json.dumps(manifest))
+    fingerprint = store_fingerprint(workspace.store, workspace.uris)
+    assert check_index(index_dir(workspace), embedder, fingerprint).state == "stale"
+
+    report = update_index(workspace, embedder, classify=False)
+
+    assert (report.embedded, report.reused, report.rebuilt) == (0, 12, False)
+    assert check_index(index_dir(workspace), embedder, fingerprint).fresh
+
+
 def test_an_open_engine_notices_a_new_document(workspace: Workspace, embedder: Embedder) -> None:
     Ingestor.of(workspace).ingest(MONS)
     engine = SearchEngine.open(workspace, embedder)

@@ -31,3 +31,10 @@ def test_the_glossary_is_the_one_list_of_synonyms_search_reads():
     assert "jeunes et personnes âgées" in generations  # one need: « créer des liens entre jeunes et personnes âgées »
     expander = SynonymExpander(FrenchAnalyzer())
     assert "intergénérationnel" in expander.expand("des jeunes et des personnes âgées ensemble").phrases
+
+
+def test_summer_is_a_word_of_the_sector_not_the_past_participle_of_etre() -> None:
+    analyzer = FrenchAnalyzer()
+    assert analyzer.terms("job d'été pour des jeunes") == analyzer.terms("job été jeunes")
+    assert set(analyzer.terms("Été solidaire")) & set(analyzer.terms("animations d'été"))
+    assert analyzer.terms("ce qui est fait") == []  # the auxiliaries stay stop words
