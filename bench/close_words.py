@@ -64,12 +64,15 @@ def stem_vectors(analyzer: FrenchAnalyzer) -> tuple[list[str], np.ndarray]:
 
 def sector_stems(analyzer: FrenchAnalyzer) -> set[str]:
     """The stems an action of the sector may be written with: every word of the bundled documents (and of
-    the public-source table not bundled yet) and of the glossary's synonym groups."""
+    the public-source table not bundled yet), of the glossary's synonym groups and of its definitions (search
+    reads a term's definition with the labels that name it)."""
+    from pcs_graph.search.glossary import defined_terms
     from pcs_graph.search.lexical import sector_groups
 
     paths = [p for p in (ROOT / "corpus").iterdir() if p.suffix in (".txt", ".csv")]
     paths += [p for p in EXTRA if p.is_file() and not (ROOT / "corpus" / p.name).exists()]
     texts = [p.read_text(encoding="utf-8") for p in paths] + [" ".join(group) for group in sector_groups()]
+    texts += [definition for _, _, definition in defined_terms()]
     return {t for text in texts for t in analyzer.terms(text)}
 
 
