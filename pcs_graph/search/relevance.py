@@ -25,6 +25,7 @@ import numpy as np
 
 from .actions import ActionInfo
 from .closewords import CloseWords
+from .glosses import Gloss, lent_credits
 from .groups import Groups
 from .lexical import FrenchAnalyzer, SynonymExpander
 
@@ -44,23 +45,6 @@ class Concept:
 
 
 @dataclass(frozen=True)
-class Gloss:
-    """A glossary term with a definition, as search reads it: the stems of each of its labels (an action whose
-    label holds all the stems of one names the term) and the stems of its definition."""
-
-    term: str  # its prefLabel, as the glossary writes it
-    labels: tuple[frozenset[str], ...]
-    stems: frozenset[str]
-
-    @classmethod
-    def of(cls, term: str, labels: tuple[str, ...], definition: str, analyzer: FrenchAnalyzer) -> "Gloss":
-        return cls(term, tuple(frozenset(analyzer.terms(label)) for label in labels), frozenset(analyzer.terms(definition)))
-
-    def names(self, label_stems: set[str] | frozenset[str]) -> bool:
-        return any(stems and stems <= label_stems for stems in self.labels)
-
-
-@dataclass(frozen=True)
 class Why:
     """What really matched in one action, in words a person can check."""
 
@@ -75,7 +59,7 @@ class Evidence:
 
     DESCRIPTION_CREDIT = 0.5  # a need met only in a (long) description counts for this share (tuning halves)
     GLOSS_CREDIT = 0.25  # a need met only in the glossary's definition of a term the label names, at least
-                         # (tuning halves: 0, 0.25, 0.5 tried)
+                         # (glosses.py; tuning halves: 0, 0.25, 0.5 tried)
 
     def __init__(self, postings: dict[str, np.ndarray], size: int, analyzer: FrenchAnalyzer,
                  in_labels: dict[str, np.ndarray] | None = None, glossed: dict[str, np.ndarray] | None = None,
@@ -166,25 +150,19 @@ class Evidence:
         return self.needs_met(concepts)[0]
 
     def needs_met(self, concepts: list[Concept]) -> tuple[np.ndarray, np.ndarray]:
-        """coverage(concepts) and main_need(concepts), each need's rows looked up once.
-
-        A need met only in the glossary's definition of a term the action's label names counts GLOSS_CREDIT,
-        or, when those definitions meet two needs or more, the share of the query they meet: a query that
-        paraphrases a definition (« magasin à prix réduits… » for « épicerie sociale ») asks for the term."""
+        """coverage(concepts) and main_need(concepts), each need's rows looked up once. A need met only in
+        the glossary's definition of a term the label names gets what `glosses.lent_credits` lends it."""
         met, main = np.zeros(self.size, dtype=np.float32), np.zeros(self.size, dtype=np.float32)
         total = sum(c.weight for c in concepts)
         if not total:
             return met, main
         credits = [self._credit(c) for c in concepts]
-        glossed_any = [g for _, g in credits if g is not None]
-        if glossed_any:  # how much of the query the definitions of the terms each label names meet (two
-            # needs at least: one word shared with a definition is a stray word, not a paraphrase)
-            paraphrase = sum(np.float32(c.weight / total) * g for c, (_, g) in zip(concepts, credits) if g is not None)
-            paraphrase[sum((g > 0).astype(np.int8) for g in glossed_any) < 2] = 0.0
-            gloss_credit = np.maximum(np.float32(self.GLOSS_CREDIT), paraphrase)
+        lent = lent_credits([(c.weight / total, glossed) for c, (_, glossed) in zip(concepts, credits)],
+                            self.GLOSS_CREDIT)
         first = max(concepts, key=lambda c: c.weight)
-        for c, (own, glossed) in zip(concepts, credits):
-            credit = own if glossed is None else np.maximum(own, glossed * gloss_credit)
+        for c, (credit, _), extra in zip(concepts, credits, lent):
+            if extra is not None:
+                np.maximum(credit, extra, out=credit)
             met += c.weight * credit
             if c is first:
                 main = credit

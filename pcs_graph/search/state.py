@@ -28,7 +28,8 @@ from .glossary import defined_terms
 from .lexical import FrenchAnalyzer, sector_groups
 from .query import QueryNormalizer
 from .ranking import inner_products
-from .relevance import Evidence, Gloss
+from .glosses import Gloss
+from .relevance import Evidence
 
 if TYPE_CHECKING:
     from .classify import Classifier

@@ -15,7 +15,8 @@ from pcs_graph.search.actions import ActionInfo
 from pcs_graph.search.engine import SearchEngine
 from pcs_graph.search.glossary import defined_terms
 from pcs_graph.search.lexical import FrenchAnalyzer
-from pcs_graph.search.relevance import Evidence, Gloss
+from pcs_graph.search.glosses import Gloss, lent_credits
+from pcs_graph.search.relevance import Evidence
 from pcs_graph.store.workspace import Workspace
 
 ANALYZER = FrenchAnalyzer()
@@ -76,3 +77,17 @@ def test_the_epiceries_sociales_come_first_for_a_shop_with_low_prices_told_via_t
     assert all("picerie sociale" in h.label for h in hits), [h.label for h in hits]
     assert all("via le glossaire « épicerie sociale »" in h.why.via for h in hits)
     assert not hits[0].why.matched_terms  # no word of the query is in their labels: none is named
+
+
+def test_what_definitions_lend_grows_with_the_share_of_the_query_they_paraphrase() -> None:
+    both = np.array([1.0, 0.0, 1.0], dtype=np.float32)  # actions 0 and 2: the definitions meet this need
+    one = np.array([1.0, 0.0, 0.0], dtype=np.float32)  # action 0 only
+    lent = lent_credits([(0.6, both), (0.3, one), (0.1, None)], floor=0.25)
+    assert lent[2] is None  # no definition meets the third need
+    assert lent[0][0] == pytest.approx(0.9) and lent[1][0] == pytest.approx(0.9)  # two needs: 90 % of the query
+    assert lent[0][2] == pytest.approx(0.25)  # one need only: a stray word, the floor
+    assert lent[0][1] == 0.0 and lent[1][1] == 0.0
+
+
+def test_nothing_is_lent_when_no_definition_meets_a_need() -> None:
+    assert lent_credits([(1.0, None)], floor=0.25) == [None]
