@@ -31,6 +31,7 @@ from .lexical import FrenchAnalyzer, SynonymExpander
 
 MODEL_FILE = Path(__file__).with_name("data") / "relevance.json"
 _RAW_WORD = re.compile(r"\w+", re.UNICODE)
+GLOSSARY = "le glossaire"  # « via le glossaire « épicerie sociale » »: a need met in a named term's definition
 CLOSE_FLOOR = 0.5  # a word of close meaning meets a need for (cosine - floor) / (1 - floor) of its weight
 
 
@@ -76,19 +77,22 @@ class Evidence:
     def build(cls, actions: list[ActionInfo], analyzer: FrenchAnalyzer, glosses: tuple[Gloss, ...] = ()) -> "Evidence":
         rows: dict[str, list[int]] = {}
         labels: dict[str, list[int]] = {}
-        glossed: dict[str, set[int]] = {}
         for i, a in enumerate(actions):
             own = set(analyzer.terms(a.label))
             for stem in own | set(analyzer.terms(a.description or "")):
                 rows.setdefault(stem, []).append(i)
             for stem in own:
                 labels.setdefault(stem, []).append(i)
-            for gloss in glosses:
-                if gloss.names(own):
-                    for stem in gloss.stems:
-                        glossed.setdefault(stem, set()).add(i)
-        as_arrays = lambda d: {s: np.asarray(sorted(r), dtype=np.int32) for s, r in d.items()}  # noqa: E731
-        return cls(as_arrays(rows), len(actions), analyzer, as_arrays(labels), as_arrays(glossed), glosses)
+        as_arrays = lambda d: {s: np.asarray(r, dtype=np.int32) for s, r in d.items()}  # noqa: E731
+        evidence = cls(as_arrays(rows), len(actions), analyzer, as_arrays(labels), None, glosses)
+        glossed: dict[str, list[np.ndarray]] = {}
+        for gloss in glosses:  # the rows whose label holds every word of one of the term's labels
+            named = [evidence._rows_with_all(stems, evidence.in_labels) for stems in gloss.labels if stems]
+            naming = np.unique(np.concatenate(named)) if named else np.zeros(0, dtype=np.int32)
+            for stem in gloss.stems if len(naming) else ():
+                glossed.setdefault(stem, []).append(naming)
+        evidence.glossed = {s: np.unique(np.concatenate(r)).astype(np.int32) for s, r in glossed.items()}
+        return evidence
 
     IDF_POWER = 1.0  # a need's weight: IDF ** IDF_POWER (above 1: the most informative need counts more)
 
@@ -237,7 +241,8 @@ class Evidence:
                 close.append(f"{own_phrase} → {near[0]}")
                 continue
             for kind, label, stems in r.hidden:
-                if own <= stems or any(s <= stems for _, s in c.alternatives[1:]) or any(s in stems for s, _ in c.close):
+                if own <= stems or any(s <= stems for _, s in c.alternatives[1:]) or (
+                        kind == GLOSSARY and any(s in stems for s, _ in c.close)):  # close words count there only
                     via.append(f"via {kind} « {label} »")
                     break
         return Why(tuple(dict.fromkeys(words)), tuple(dict.fromkeys(synonyms)), tuple(dict.fromkeys(via)),
@@ -265,7 +270,7 @@ class Reading:
                 visible.setdefault(stem, m.group())
         hidden = tuple((kind, label, frozenset(analyzer.terms(label))) for kind, label in _hidden_labels(action))
         own = frozenset(analyzer.terms(action.label))
-        defined = tuple(("le glossaire", g.term, g.stems) for g in glosses if g.names(own))
+        defined = tuple((GLOSSARY, g.term, g.stems) for g in glosses if g.names(own))
         return cls(text, tuple(tokens), visible, hidden + defined)
 
 
