@@ -42,8 +42,8 @@ def lent_credits(needs: list[tuple[float, np.ndarray | None]], floor: float) -> 
     actions a term named by thousands of labels (« CPAS ») makes sparse rows slower (measured 2.4 ms against
     1.0 ms a query in bench/search_speed.py)."""
     found = [f for _, f in needs if f is not None]
-    if not found:
-        return [None] * len(needs)
+    if len(found) < 2:  # no definition can meet two needs: the floor (most queries, without a pass over every row)
+        return [None if f is None else f * np.float32(floor) for _, f in needs]
     paraphrase = sum(np.float32(weight) * f for weight, f in needs if f is not None)
     paraphrase[sum((f > 0).astype(np.int8) for f in found) < 2] = 0.0  # one shared word is a stray word
     credit = np.maximum(np.float32(floor), paraphrase)
