@@ -60,8 +60,8 @@ class Manifest:
 
     def to_json(self) -> dict:
         return {"format": self.format, "model": self.model, "model_version": self.model_version, "dim": self.dim,
-                "recipe": self.recipe, "analysis": self.analysis, "store_fingerprint": self.store_fingerprint, "built_at": self.built_at,
-                "actions": [[u, h] for u, h in zip(self.uris, self.hashes)]}
+                "recipe": self.recipe, "analysis": self.analysis, "store_fingerprint": self.store_fingerprint,
+                "built_at": self.built_at, "actions": [[u, h] for u, h in zip(self.uris, self.hashes)]}
 
     @classmethod
     def from_json(cls, data: dict) -> "Manifest":

@@ -23,12 +23,12 @@ from .actions import ActionInfo
 from .bridge import TypeBridge
 from .facets import FacetColumns
 from .filters import FilterResolver
-from .index import IndexReport, SearchIndex
 from .glossary import defined_terms
+from .glosses import Gloss
+from .index import IndexReport, SearchIndex
 from .lexical import FrenchAnalyzer, sector_groups
 from .query import QueryNormalizer
 from .ranking import inner_products
-from .glosses import Gloss
 from .relevance import Evidence
 
 if TYPE_CHECKING:
