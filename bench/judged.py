@@ -6,6 +6,7 @@
     dev.split("held-out")                    # the half never tuned on (the other half: "tuning")
     with corpus_engine(embedder) as (ws, engine): ...   # the whole corpus, ingested, classified, indexed
     dev.resolve(engine.actions)              # `commune::label` -> action URIs (an unknown one is an error)
+    interval([1.0, 0.5, 0.0, 1.0])           # (low, high): 95 % bootstrap interval of a mean over queries
 """
 
 from __future__ import annotations
@@ -151,6 +152,18 @@ def metrics(ranked: list[bool], relevant_total: int) -> dict[str, float]:
         "R@10": sum(ranked[:10]) / max(1, min(relevant_total, 10)),
         "nDCG@10": dcg / ideal if ideal else 0.0,
     }
+
+
+def interval(values: list[float], level: float = 0.95, resamples: int = 2000, seed: int = 0) -> tuple[float, float]:
+    """The percentile bootstrap interval of the mean of per-query values (queries drawn with replacement,
+    fixed seed): how far a figure over a few dozen queries could move on another draw of queries like them."""
+    if not values:
+        return (0.0, 0.0)
+    data = np.asarray(values, dtype=np.float64)
+    draws = np.random.default_rng(seed).integers(0, len(data), size=(resamples, len(data)))
+    means = data[draws].mean(axis=1)
+    tail = (1 - level) / 2
+    return float(np.quantile(means, tail)), float(np.quantile(means, 1 - tail))
 
 
 def logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 50) -> np.ndarray:

@@ -21,7 +21,7 @@ import argparse
 import time
 from dataclasses import replace
 
-from judged import DevSet, Judged, Query, corpus_engine, metrics
+from judged import DevSet, Judged, Query, corpus_engine, interval, metrics
 
 from pcs_graph.search.embedders import load_embedder
 from pcs_graph.search.engine import SHIPPED, Ranking, SearchEngine
@@ -175,6 +175,10 @@ def dev_report(engine: SearchEngine, queries: list[Query], title: str) -> dict[s
         print(f"{kind:24s} {len(rows):3d} {mean['MRR']:6.3f} {mean['R@5']:6.3f} {mean['nDCG@10']:8.3f} "
               f"{mean['MRR flagged']:12.3f}")
         out.update({f"{kind} {k}": v for k, v in mean.items()})
+    positives = by_kind.get("all positives", [])
+    if positives:
+        low, high = interval([m["MRR"] for m in positives])
+        print(f"MRR of all positives, 95 % bootstrap interval over these {len(positives)} queries: [{low:.3f}, {high:.3f}]")
     negatives = sum(q.negative for q in queries)
     print(f"negative queries with a hit shown as relevant: {len(fooled)}/{negatives}")
     for line in fooled:
